@@ -1,0 +1,33 @@
+"""The Beijing skills-training portal.
+
+Flask is imported inside create_app so that `import portal.rules` works without Flask.
+"""
+
+
+def create_app(config: dict | None = None):
+    from flask import Flask
+
+    from portal import config as portal_config
+
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.update(portal_config.load(config))
+
+    from portal import cli, errors, security, templating
+    from portal.blueprints import register_blueprints
+    from portal.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True, compare_type=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    limiter.init_app(app)
+    # Chinese is the source language; a second language only needs a catalogue.
+    babel.init_app(app, default_locale="zh_Hans_CN", default_timezone="Asia/Shanghai")
+
+    security.init_app(app)
+    errors.init_app(app)
+    templating.init_app(app)
+    register_blueprints(app)
+    cli.init_app(app)
+    return app

@@ -1,0 +1,38 @@
+"""Role-scoped blueprints; each registers its role guard once."""
+
+from flask import redirect, url_for
+from flask_login import current_user
+
+from portal.models import Role
+
+HOME_ENDPOINTS = {
+    Role.ENTERPRISE: "enterprise.home",
+    Role.INSTITUTION: "institution.home",
+    Role.DISTRICT: "district.home",
+    Role.CENTER: "center.home",
+    Role.TRAINEE: "checkin.home",
+    Role.EXPERT: "expert.home",
+}
+
+
+def home_url(user) -> str:
+    return url_for(HOME_ENDPOINTS[user.role])
+
+
+def register_blueprints(app) -> None:
+    from portal.blueprints.auth import bp as auth
+    from portal.blueprints.center import bp as center
+    from portal.blueprints.checkin import bp as checkin
+    from portal.blueprints.district import bp as district
+    from portal.blueprints.enterprise import bp as enterprise
+    from portal.blueprints.expert import bp as expert
+    from portal.blueprints.institution import bp as institution
+
+    for bp in (auth, enterprise, institution, district, center, checkin, expert):
+        app.register_blueprint(bp)
+
+    @app.get("/")
+    def index():
+        if current_user.is_authenticated:
+            return redirect(home_url(current_user))
+        return redirect(url_for("auth.login"))

@@ -1,0 +1,111 @@
+"""Login, logout, password change and self-registration."""
+
+from urllib.parse import urlsplit
+
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from portal.blueprints import home_url
+from portal.blueprints.auth import bp
+from portal.extensions import db, limiter
+from portal.forms.auth import ChangePasswordForm, LoginForm
+from portal.forms.registration import REGISTRATION_FORMS
+from portal.models import OrgKind
+from portal.render import page_or_block
+from portal.security import start_session
+from portal.services import accounts, organisations
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only same-site relative paths; anything with a scheme or host is dropped."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_LIMIT"]
+
+
+def _login_username() -> str:
+    return (request.form.get("username") or "").strip().lower()[:64]
+
+
+def _login_failed(_response) -> bool:
+    return g.get("login_failed", False)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=_login_failed,
+               error_message="登录失败次数过多，请5分钟后再试。")
+@limiter.limit(_login_limit, methods=["POST"], key_func=_login_username,
+               deduct_when=_login_failed, error_message="该账号登录失败次数过多，请5分钟后再试。")
+def login():
+    if current_user.is_authenticated:
+        return redirect(home_url(current_user))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.username.data, form.password.data)
+        if user is not None:
+            db.session.commit()
+            start_session()
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")) or home_url(user))
+        g.login_failed = True
+        form.password.errors.append("用户名或密码错误")
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    flash("您已安全退出。", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        accounts.change_password(current_user, form.password.data)
+        db.session.commit()
+        flash("密码已更新。", "success")
+        return redirect(home_url(current_user))
+    return render_template("auth/change_password.html", form=form)
+
+
+def _registration_form(kind: str):
+    form_cls = REGISTRATION_FORMS.get(kind)
+    if form_cls is None:
+        abort(404)
+    return form_cls()
+
+
+@bp.route("/register/<kind>", methods=["GET", "POST"])
+def register(kind: str):
+    form = _registration_form(kind)
+    if form.validate_on_submit():
+        org, user = organisations.register(
+            OrgKind(kind), form.org_fields(), form.username.data, form.password.data,
+            getattr(form, "occupation_ids", None) and form.occupation_ids.data,
+        )
+        db.session.commit()
+        start_session()
+        login_user(user)
+        flash("注册成功。请核对单位信息后提交所在区审核。", "success")
+        return redirect(home_url(user))
+    return render_template("auth/register.html", form=form, kind=OrgKind(kind))
+
+
+@bp.post("/register/<kind>/check/<field>")
+def register_check(kind: str, field: str):
+    """Live validation of one field with the same validators the final submit runs."""
+    form = _registration_form(kind)
+    if field not in form.LIVE_FIELDS:
+        abort(404)
+    form[field].validate(form)
+    return page_or_block("auth/register.html", f"{field}_error", form=form, kind=OrgKind(kind))

@@ -1,0 +1,39 @@
+import sqlalchemy as sa
+from flask import render_template
+
+from portal.blueprints import org_review
+from portal.blueprints.center import bp
+from portal.extensions import db
+from portal.models import District, Organisation, ReviewState
+
+
+@bp.get("/")
+def home():
+    # One grouped query for the whole city: districts × review states.
+    rows = db.session.execute(
+        sa.select(District.code, District.name, Organisation.status, sa.func.count(Organisation.id))
+        .outerjoin(Organisation, Organisation.district_code == District.code)
+        .group_by(District.code, District.name, District.sort_order, Organisation.status)
+        .order_by(District.sort_order)
+    ).all()
+    table: dict[str, dict] = {}
+    for code, name, status, count in rows:
+        entry = table.setdefault(code, {"name": name, "counts": {}})
+        if status is not None:
+            entry["counts"][status] = count
+    return render_template("center/home.html", table=table, states=list(ReviewState))
+
+
+@bp.get("/organisations")
+def organisations():
+    return org_review.list_page("center", ReviewState.DISTRICT_APPROVED)
+
+
+@bp.get("/organisations/<int:org_id>")
+def organisation(org_id: int):
+    return org_review.detail("center", org_id)
+
+
+@bp.post("/organisations/<int:org_id>/review")
+def review_organisation(org_id: int):
+    return org_review.decide("center", org_id)

@@ -1,0 +1,9 @@
+from flask import Blueprint
+
+from portal.access import require_role
+from portal.models import Role
+
+bp = Blueprint("district", __name__, url_prefix="/district")
+bp.before_request(require_role(Role.DISTRICT))
+
+from portal.blueprints.district import views  # noqa: E402,F401

@@ -1,0 +1,36 @@
+import sqlalchemy as sa
+from flask import render_template
+from flask_login import current_user
+
+from portal.access import organisations_for
+from portal.blueprints import org_review
+from portal.blueprints.district import bp
+from portal.extensions import db
+from portal.models import Organisation, ReviewState
+
+
+@bp.get("/")
+def home():
+    counts = dict(
+        db.session.execute(
+            organisations_for(current_user)
+            .with_only_columns(Organisation.status, sa.func.count())
+            .group_by(Organisation.status)
+        ).all()
+    )
+    return render_template("district/home.html", counts=counts, states=list(ReviewState))
+
+
+@bp.get("/organisations")
+def organisations():
+    return org_review.list_page("district", ReviewState.SUBMITTED)
+
+
+@bp.get("/organisations/<int:org_id>")
+def organisation(org_id: int):
+    return org_review.detail("district", org_id)
+
+
+@bp.post("/organisations/<int:org_id>/review")
+def review_organisation(org_id: int):
+    return org_review.decide("district", org_id)

@@ -1,0 +1,9 @@
+from flask import Blueprint
+
+from portal.access import require_role
+from portal.models import Role
+
+bp = Blueprint("enterprise", __name__, url_prefix="/enterprise")
+bp.before_request(require_role(Role.ENTERPRISE))
+
+from portal.blueprints.enterprise import views  # noqa: E402,F401

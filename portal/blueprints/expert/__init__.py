@@ -1,0 +1,9 @@
+from flask import Blueprint
+
+from portal.access import require_role
+from portal.models import Role
+
+bp = Blueprint("expert", __name__, url_prefix="/expert")
+bp.before_request(require_role(Role.EXPERT))
+
+from portal.blueprints.expert import views  # noqa: E402,F401

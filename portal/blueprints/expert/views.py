@@ -1,0 +1,9 @@
+from flask import render_template
+
+from portal.blueprints.expert import bp
+
+
+@bp.get("/")
+def home():
+    # Proposals are assigned to experts once the high-skill calls exist.
+    return render_template("expert/home.html", assignments=[])

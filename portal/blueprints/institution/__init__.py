@@ -1,0 +1,9 @@
+from flask import Blueprint
+
+from portal.access import require_role
+from portal.models import Role
+
+bp = Blueprint("institution", __name__, url_prefix="/institution")
+bp.before_request(require_role(Role.INSTITUTION))
+
+from portal.blueprints.institution import views  # noqa: E402,F401

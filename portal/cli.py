@@ -1,0 +1,108 @@
+"""Flask CLI commands: reference data and demo data, both idempotent."""
+
+import click
+import sqlalchemy as sa
+
+from portal import demo_data
+from portal.extensions import db
+from portal.models import (
+    CatalogueItem,
+    CatalogueKind,
+    CatalogueVersion,
+    District,
+    Occupation,
+    Organisation,
+    OrgKind,
+    ReviewState,
+    Role,
+    User,
+)
+from portal.reference import DISTRICTS
+from portal.services.passwords import hash_password
+
+
+def seed_reference() -> None:
+    existing = set(db.session.scalars(sa.select(District.code)))
+    for order, (code, name) in enumerate(DISTRICTS):
+        if code not in existing:
+            db.session.add(District(code=code, name=name, sort_order=order))
+    db.session.flush()
+
+
+def _seed_catalogue() -> dict[str, Occupation]:
+    by_code = {o.code: o for o in db.session.scalars(sa.select(Occupation))}
+    for code, name, levels, *_flags in demo_data.OCCUPATIONS:
+        if code not in by_code:
+            by_code[code] = Occupation(code=code, name=name, levels=levels, is_demo=True)
+            db.session.add(by_code[code])
+    db.session.flush()
+    flag_index = {CatalogueKind.URGENT: 3, CatalogueKind.ASSESSMENT_SCOPE: 4,
+                  CatalogueKind.PROHIBITED: 5}
+    for kind, index in flag_index.items():
+        exists = db.session.scalar(
+            sa.select(CatalogueVersion.id).where(
+                CatalogueVersion.kind == kind,
+                CatalogueVersion.effective_from == demo_data.CATALOGUE_SINCE,
+            )
+        )
+        if exists:
+            continue
+        version = CatalogueVersion(kind=kind, effective_from=demo_data.CATALOGUE_SINCE,
+                                   note="演示数据")
+        version.items = [CatalogueItem(occupation_id=by_code[row[0]].id)
+                         for row in demo_data.OCCUPATIONS if row[index]]
+        db.session.add(version)
+    db.session.flush()
+    return by_code
+
+
+def _user(username: str, role: Role, display_name: str, **extra) -> None:
+    if db.session.scalar(sa.select(User.id).where(User.username == username)):
+        return
+    db.session.add(User(username=username, role=role, display_name=display_name,
+                        password_hash=hash_password(demo_data.DEMO_PASSWORD), **extra))
+
+
+def seed_demo() -> None:
+    seed_reference()
+    occupations = _seed_catalogue()
+    for username, role, name, district in demo_data.STAFF:
+        _user(username, Role(role), name, district_code=district)
+    for username, kind, name, district, code in demo_data.ORGANISATIONS:
+        org = db.session.scalar(sa.select(Organisation).where(Organisation.credit_code == code))
+        if org is None:
+            org = Organisation(
+                kind=OrgKind(kind), name=name, credit_code=code, district_code=district,
+                address="北京市（演示地址）", contact_name="联系人（演示）",
+                contact_phone="13800000000", status=ReviewState.APPROVED, size="medium",
+                attests_training_system=True, institution_type="technical_school",
+                independent_legal_person=kind == "institution", attests_conditions=True,
+            )
+            if kind == "institution":
+                org.licence_no = "京人社技许字（演示）001"
+                org.licence_authority = "北京市人力资源和社会保障局"
+                org.licence_valid_from = demo_data.CATALOGUE_SINCE
+                org.licensed_occupations = list(occupations.values())[:20]
+            else:
+                org.institution_type = None
+            db.session.add(org)
+            db.session.flush()
+        _user(username, Role(kind), name, org_id=org.id)
+    _user(demo_data.TRAINEE[0], Role.TRAINEE, demo_data.TRAINEE[1])
+    db.session.flush()
+
+
+def init_app(app) -> None:
+    @app.cli.command("seed-reference")
+    def seed_reference_command():
+        """Load the 16 districts and 经开区 (safe to run again)."""
+        seed_reference()
+        db.session.commit()
+        click.echo("reference data loaded")
+
+    @app.cli.command("seed-demo")
+    def seed_demo_command():
+        """Load reference data, a demo occupation catalogue and one demo user per role."""
+        seed_demo()
+        db.session.commit()
+        click.echo(f"demo data loaded; every demo account's password is {demo_data.DEMO_PASSWORD}")

@@ -1,0 +1,68 @@
+"""Configuration: the only module that reads the environment."""
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
+
+
+class ConfigError(RuntimeError):
+    pass
+
+
+def load(overrides: dict | None = None) -> dict:
+    """Defaults, then the environment, then `overrides`; fails fast without a SECRET_KEY."""
+    config = {**DEFAULTS, **from_environment(), **(overrides or {})}
+    # Redis shares login-throttle counters between gunicorn workers; memory is the fallback.
+    config.setdefault("RATELIMIT_STORAGE_URI", config.get("REDIS_URL") or "memory://")
+    if not config.get("SECRET_KEY"):
+        if not (config["DEBUG"] or config.get("TESTING")):
+            raise ConfigError("SECRET_KEY must be set outside development (PORTAL_ENV=development)")
+        config["SECRET_KEY"] = "dev-only-not-secret"
+    return config
+
+
+def from_environment() -> dict:
+    env = os.environ
+    debug = env.get("FLASK_DEBUG") == "1" or env.get("PORTAL_ENV") == "development"
+    return {
+        "SECRET_KEY": env.get("SECRET_KEY"),
+        "DEBUG": debug,
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(
+            env.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'portal.sqlite3'}"
+        ),
+        "UPLOAD_DIR": env.get("UPLOAD_DIR") or str(INSTANCE_DIR / "uploads"),
+        "REDIS_URL": env.get("REDIS_URL"),
+        # Cookies go over TLS in production; plain http only on a developer's 127.0.0.1.
+        "SESSION_COOKIE_SECURE": not debug,
+    }
+
+
+def normalise_database_url(url: str) -> str:
+    # Hosting panels hand out postgres:// URLs; SQLAlchemy needs a driver name.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+DEFAULTS = {
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_REFRESH_EACH_REQUEST": True,
+    # Idle timeout: the permanent session cookie is refreshed on each request.
+    "PERMANENT_SESSION_LIFETIME": timedelta(minutes=30),
+    # Absolute limit regardless of activity.
+    "SESSION_ABSOLUTE_LIFETIME": timedelta(hours=12),
+    "REMEMBER_COOKIE_DURATION": timedelta(days=0),
+    "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
+    "UPLOAD_MAX_BYTES": 10 * 1024 * 1024,
+    "WTF_CSRF_TIME_LIMIT": None,
+    "RATELIMIT_HEADERS_ENABLED": False,
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+    "RATELIMIT_SWALLOW_ERRORS": True,
+    "LOGIN_LIMIT": "5 per 5 minutes",
+    "PAGE_SIZE": 20,
+}

@@ -1,0 +1,1 @@
+"""WTForms classes; validators call portal.rules."""

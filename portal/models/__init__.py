@@ -1,0 +1,33 @@
+"""All models, imported so that Alembic and relationships see every table."""
+
+from portal.models.audit import AuditLog
+from portal.models.base import Base
+from portal.models.catalogue import (
+    CatalogueItem,
+    CatalogueKind,
+    CatalogueVersion,
+    Occupation,
+)
+from portal.models.district import District
+from portal.models.org import Organisation, OrgKind, institution_occupation
+from portal.models.review import ReviewState
+from portal.models.setting import ParameterValue
+from portal.models.user import ROLE_LABELS, Role, User
+
+__all__ = [
+    "AuditLog",
+    "Base",
+    "CatalogueItem",
+    "CatalogueKind",
+    "CatalogueVersion",
+    "District",
+    "Occupation",
+    "OrgKind",
+    "Organisation",
+    "ParameterValue",
+    "ROLE_LABELS",
+    "ReviewState",
+    "Role",
+    "User",
+    "institution_occupation",
+]

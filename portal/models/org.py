@@ -1,0 +1,77 @@
+"""Organisations: enterprises and training institutions."""
+
+from datetime import date, datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.models.base import Base, TimestampMixin, enum_column
+from portal.models.review import ReviewState
+
+
+class OrgKind(StrEnum):
+    ENTERPRISE = "enterprise"
+    INSTITUTION = "institution"
+
+    @property
+    def label(self) -> str:
+        return {"enterprise": "企业", "institution": "培训机构"}[self.value]
+
+
+institution_occupation = sa.Table(
+    "institution_occupation",
+    Base.metadata,
+    sa.Column("org_id", sa.ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("occupation_id", sa.ForeignKey("occupation.id"), primary_key=True),
+)
+
+
+class Organisation(TimestampMixin, Base):
+    __tablename__ = "organisation"
+    __table_args__ = (
+        sa.Index("ix_organisation_district_status", "district_code", "status"),
+        sa.CheckConstraint(
+            "licence_valid_to IS NULL OR licence_valid_from IS NULL "
+            "OR licence_valid_to >= licence_valid_from",
+            name="licence_dates_ordered",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[OrgKind] = mapped_column(enum_column(OrgKind), index=True)
+    credit_code: Mapped[str] = mapped_column(sa.String(18), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120), index=True)
+    district_code: Mapped[str] = mapped_column(sa.ForeignKey("district.code"))
+    address: Mapped[str] = mapped_column(sa.String(200), default="")
+    contact_name: Mapped[str] = mapped_column(sa.String(32), default="")
+    contact_phone: Mapped[str] = mapped_column(sa.String(11), default="")
+    status: Mapped[ReviewState] = mapped_column(
+        enum_column(ReviewState), default=ReviewState.DRAFT
+    )
+    submitted_at: Mapped[datetime | None]
+    decided_at: Mapped[datetime | None]
+
+    # Enterprise facts (AP-N1, AP-N3, AP-N4)
+    size: Mapped[str | None] = mapped_column(sa.String(16))
+    state_owned: Mapped[bool] = mapped_column(default=False)
+    four_centres: Mapped[bool] = mapped_column(default=False)
+    attests_training_system: Mapped[bool] = mapped_column(default=False)
+
+    # Institution facts (AP-I1..I3)
+    institution_type: Mapped[str | None] = mapped_column(sa.String(32))
+    independent_legal_person: Mapped[bool] = mapped_column(default=False)
+    licence_no: Mapped[str | None] = mapped_column(sa.String(64))
+    licence_authority: Mapped[str | None] = mapped_column(sa.String(120))
+    licence_valid_from: Mapped[date | None]
+    licence_valid_to: Mapped[date | None]
+    attests_conditions: Mapped[bool] = mapped_column(default=False)
+
+    district = relationship("District", lazy="raise")
+    licensed_occupations = relationship(
+        "Occupation", secondary=institution_occupation, lazy="raise"
+    )
+
+    @property
+    def is_enterprise(self) -> bool:
+        return self.kind == OrgKind.ENTERPRISE

@@ -1,0 +1,66 @@
+"""Users and roles."""
+
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.models.base import Base, TimestampMixin, enum_column
+
+
+class Role(StrEnum):
+    ENTERPRISE = "enterprise"
+    INSTITUTION = "institution"
+    DISTRICT = "district"
+    CENTER = "center"
+    TRAINEE = "trainee"
+    EXPERT = "expert"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.ENTERPRISE: "企业",
+    Role.INSTITUTION: "培训机构",
+    Role.DISTRICT: "区人力资源社会保障局",
+    Role.CENTER: "市就业促进中心",
+    Role.TRAINEE: "学员",
+    Role.EXPERT: "评审专家",
+}
+
+
+class User(UserMixin, TimestampMixin, Base):
+    __tablename__ = "user"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "role != 'district' OR district_code IS NOT NULL", name="district_has_district"
+        ),
+        sa.CheckConstraint(
+            "role NOT IN ('enterprise', 'institution') OR org_id IS NOT NULL",
+            name="org_user_has_org",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    role: Mapped[Role] = mapped_column(enum_column(Role), index=True)
+    display_name: Mapped[str] = mapped_column(sa.String(64))
+    district_code: Mapped[str | None] = mapped_column(
+        sa.ForeignKey("district.code"), index=True
+    )
+    org_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
+    is_active_account: Mapped[bool] = mapped_column(default=True)
+    must_change_password: Mapped[bool] = mapped_column(default=False)
+    last_login_at: Mapped[datetime | None]
+
+    district = relationship("District", lazy="joined")
+    org = relationship("Organisation", lazy="raise", foreign_keys=[org_id])
+
+    @property
+    def is_active(self) -> bool:
+        return self.is_active_account

@@ -1,0 +1,297 @@
+"""Enterprise new-apprenticeship programme (AP): eligibility, training plan, mentors, supervision.
+
+The subsidy rules (AP-$*) are in ``subsidy.py``.
+"""
+
+from collections.abc import Mapping
+from datetime import date, timedelta
+from numbers import Real
+from types import MappingProxyType
+
+from ._arith import floor_div, require_non_negative, round_half_up
+from .levels import (
+    HOURS_PER_CREDIT,
+    MAX_DURATION_YEARS,
+    MIN_TRAINABLE_LEVEL,
+    check_level,
+    level_at_least,
+    required_credits,
+    standard_duration_years,
+)
+from .parameters import param
+
+# AP-E1: minimum labour-contract term.
+MIN_CONTRACT_YEARS = 1
+
+# AP-E3
+HIRE_TYPES = MappingProxyType(
+    {"new_hire": "新招用", "transfer": "转岗", "designated": "企业自主确定"}
+)
+
+# AP-I1
+INSTITUTION_TYPES = MappingProxyType(
+    {
+        "technical_school": "技工院校",
+        "vocational_college": "职业院校",
+        "private": "民办培训机构",
+        "enterprise_centre": "企业培训中心",
+    }
+)
+
+# AP-N4
+ENTERPRISE_SIZES = MappingProxyType(
+    {"large": "大型", "medium": "中型", "small": "小型", "micro": "微型"}
+)
+_MAY_ENTRUST_SIZES = frozenset({"medium", "small", "micro"})  # 中小微
+
+# AP-C1: 通用素质 : 专业理论 : 技能实训, guidance only.
+COURSE_RATIO = (1, 3, 6)
+COURSE_RATIO_TOLERANCE_PCT = 5
+
+# AP-M2 / AP-M3
+MENTOR_MIN_PRACTICE_YEARS = 1
+TEACHER_MIN_TEACHING_YEARS = 2
+MENTOR_MIN_SKILL_LEVEL = "advanced"  # 高级工及以上
+
+# AP-T1: apprentices trained in the 14th Five-Year Plan period.
+APPRENTICE_TARGET = 30_000
+
+_MONTHS_PER_YEAR = 12
+
+
+# --- Who may take part (AP-E*, AP-N*, AP-I*) ---------------------------------------------
+
+
+def _anniversary(start: date, years: int) -> date:
+    """AP-E1: the date ``years`` after ``start``."""
+    try:
+        return start.replace(year=start.year + years)
+    except ValueError:
+        # 29 February: the anniversary in a common year is 1 March.
+        return date(start.year + years, 3, 1)
+
+
+def contract_covers_one_year(start: date, end: date | None) -> bool:
+    """AP-E1: the contract runs at least a year; ``end`` is inclusive, None = open-ended."""
+    if end is None:
+        return True
+    if end < start:
+        return False
+    return end >= _anniversary(start, MIN_CONTRACT_YEARS) - timedelta(days=1)
+
+
+def apprentice_eligibility_problems(
+    level: str,
+    contract_start: date,
+    contract_end: date | None,
+    insured_in_beijing: bool,
+    hire_type: str,
+) -> list[str]:
+    """AP-E1..E4: rule IDs an apprentice registration violates (empty = eligible)."""
+    check_level(level)
+    problems = []
+    if not contract_covers_one_year(contract_start, contract_end):
+        problems.append("AP-E1")
+    if not insured_in_beijing:
+        problems.append("AP-E2")
+    if hire_type not in HIRE_TYPES:
+        problems.append("AP-E3")
+    if not level_at_least(level, MIN_TRAINABLE_LEVEL):
+        problems.append("AP-E4")
+    return problems
+
+
+def wage_problems(monthly_wage: int, *, params: Mapping[str, int] | None = None) -> list[str]:
+    """AP-E6: pay during training below Beijing's minimum monthly wage."""
+    return ["AP-E6"] if monthly_wage < param(params, "min_monthly_wage") else []
+
+
+def occupation_problems(prohibited: bool) -> list[str]:
+    """AP-N2: the occupation is in the prohibited and restricted new-industry catalogue."""
+    return ["AP-N2"] if prohibited else []
+
+
+def may_entrust(size: str, *, few_trainee_subsidiary: bool = False) -> bool:
+    """AP-N4: 中小微 enterprises (and subsidiaries with few trainees) may entrust training."""
+    if size not in ENTERPRISE_SIZES:
+        raise ValueError(f"unknown enterprise size: {size!r}")
+    return size in _MAY_ENTRUST_SIZES or few_trainee_subsidiary
+
+
+def licence_problems(
+    covers_occupation: bool,
+    licence_valid_from: date,
+    licence_valid_to: date | None,
+    period_start: date,
+    period_end: date,
+) -> list[str]:
+    """AP-I2: the licence must cover the occupation and the whole period (dates inclusive, None = no expiry)."""
+    if period_end < period_start:
+        raise ValueError("period_end is before period_start")
+    valid_throughout = licence_valid_from <= period_start and (
+        licence_valid_to is None or licence_valid_to >= period_end
+    )
+    return [] if covers_occupation and valid_throughout else ["AP-I2"]
+
+
+# --- Training content, duration and credits (AP-C*) ---------------------------------------
+
+
+def course_ratio_shares(
+    general_hours: Real, theory_hours: Real, practice_hours: Real
+) -> tuple[int, int, int]:
+    """AP-C1: each part's share of the hours in whole percent (all 0 when there are no hours)."""
+    require_non_negative(
+        general_hours=general_hours, theory_hours=theory_hours, practice_hours=practice_hours
+    )
+    parts = (general_hours, theory_hours, practice_hours)
+    total = sum(parts)
+    if total == 0:
+        return (0, 0, 0)
+    general, theory, practice = (round_half_up(part * 100, total) for part in parts)
+    return general, theory, practice
+
+
+def course_ratio_warnings(
+    general_hours: Real, theory_hours: Real, practice_hours: Real
+) -> list[str]:
+    """AP-C1: ``["AP-C1"]`` when a part strays more than 5 points from 1:3:6 or there are no hours."""
+    require_non_negative(
+        general_hours=general_hours, theory_hours=theory_hours, practice_hours=practice_hours
+    )
+    parts = (general_hours, theory_hours, practice_hours)
+    total = sum(parts)
+    if total == 0:
+        return ["AP-C1"]
+    ratio_total = sum(COURSE_RATIO)
+    # |part/total - r/ratio_total| > tolerance/100, multiplied out to stay exact.
+    for part, share in zip(parts, COURSE_RATIO, strict=True):
+        deviation = abs(part * ratio_total - share * total) * 100
+        if deviation > COURSE_RATIO_TOLERANCE_PCT * total * ratio_total:
+            return ["AP-C1"]
+    return []
+
+
+def programme_duration_problems(
+    level: str, duration_months: int, extension_reason: str | None
+) -> list[str]:
+    """AP-C3: duration at least the standard; longer only with a reason; never over 3 years."""
+    if not level_at_least(level, MIN_TRAINABLE_LEVEL):
+        return ["AP-E4"]
+    standard = standard_duration_years(level) * _MONTHS_PER_YEAR
+    too_short = duration_months < standard
+    unexplained = duration_months > standard and not (extension_reason or "").strip()
+    too_long = duration_months > MAX_DURATION_YEARS * _MONTHS_PER_YEAR
+    return ["AP-C3"] if too_short or unexplained or too_long else []
+
+
+def credits_for_hours(hours: Real) -> float:
+    """AP-C4: credits earned for class hours (1 credit = 10 hours)."""
+    return hours / HOURS_PER_CREDIT
+
+
+def training_complete(level: str, centralised_hours: Real, on_job_hours: Real) -> bool:
+    """AP-C4: centralised plus on-the-job credits reach the level's requirement."""
+    required_hours = required_credits(level) * HOURS_PER_CREDIT
+    require_non_negative(centralised_hours=centralised_hours, on_job_hours=on_job_hours)
+    return centralised_hours + on_job_hours >= required_hours
+
+
+def credit_progress_pct(level: str, total_hours: Real) -> int:
+    """AP-C4: share of the required credits earned, whole percent rounded down, capped at 100.
+
+    Rounded down so that 100 % is shown only when training is complete.
+    """
+    required_hours = required_credits(level) * HOURS_PER_CREDIT
+    require_non_negative(total_hours=total_hours)
+    return min(100, floor_div(total_hours * 100, required_hours))
+
+
+# --- Mentors (AP-M*) ---------------------------------------------------------------------
+
+
+def _skilled_or_titled(skill_level: str | None, has_mid_title: bool) -> bool:
+    """AP-M2, AP-M3: 高级工 or above, or an intermediate professional title."""
+    skilled = skill_level is not None and level_at_least(skill_level, MENTOR_MIN_SKILL_LEVEL)
+    return skilled or has_mid_title
+
+
+def enterprise_mentor_problems(
+    can_guide_practice: bool,
+    years_practice: int,
+    skill_level: str | None,
+    has_mid_title: bool,
+    is_backbone: bool,
+    attests_ethics: bool,
+) -> list[str]:
+    """AP-M2, AP-M4: an enterprise mentor guides practice and meets one qualification; attests ethics."""
+    qualified = (
+        years_practice >= MENTOR_MIN_PRACTICE_YEARS
+        or _skilled_or_titled(skill_level, has_mid_title)
+        or is_backbone
+    )
+    problems = []
+    if not (can_guide_practice and qualified):
+        problems.append("AP-M2")
+    if not attests_ethics:
+        problems.append("AP-M4")
+    return problems
+
+
+def institution_teacher_problems(
+    has_teaching_experience: bool,
+    integrated_or_dual: bool,
+    years_teaching: int,
+    skill_level: str | None,
+    has_mid_title: bool,
+    attests_ethics: bool,
+) -> list[str]:
+    """AP-M3, AP-M4: an institution teacher has teaching experience and one qualification; attests ethics."""
+    qualified = (
+        integrated_or_dual
+        or years_teaching >= TEACHER_MIN_TEACHING_YEARS
+        or _skilled_or_titled(skill_level, has_mid_title)
+    )
+    problems = []
+    if not (has_teaching_experience and qualified):
+        problems.append("AP-M3")
+    if not attests_ethics:
+        problems.append("AP-M4")
+    return problems
+
+
+# --- Process management (AP-P4) ----------------------------------------------------------
+
+
+def _rate_pct(part: int, whole: int) -> int | None:
+    """AP-P4: part of whole in whole percent, half up; None when the whole is 0."""
+    require_non_negative(part=part, whole=whole)
+    if part > whole:
+        raise ValueError(f"{part} out of {whole} is more than the whole")
+    return None if whole == 0 else round_half_up(part * 100, whole)
+
+
+def attendance_rate_pct(attended: int, expected: int) -> int | None:
+    """AP-P4: 出勤率 in whole percent (half up), None when nothing was expected yet."""
+    return _rate_pct(attended, expected)
+
+
+def attrition_rate_pct(withdrawn: int, enrolled: int) -> int | None:
+    """AP-P4: 流失率 = withdrawn ÷ enrolled in whole percent (half up), None with no enrolment."""
+    return _rate_pct(withdrawn, enrolled)
+
+
+def programme_alerts(
+    attendance_pct: int | None,
+    attrition_pct: int | None,
+    *,
+    params: Mapping[str, int] | None = None,
+) -> list[str]:
+    """AP-P4: ``["AP-P4"]`` when attendance is below or attrition above its threshold (None = no data)."""
+    low_attendance = attendance_pct is not None and attendance_pct < param(
+        params, "attendance_alert_below_pct"
+    )
+    high_attrition = attrition_pct is not None and attrition_pct > param(
+        params, "attrition_alert_above_pct"
+    )
+    return ["AP-P4"] if low_attendance or high_attrition else []

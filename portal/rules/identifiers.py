@@ -1,0 +1,123 @@
+"""C-ID1, C-ID2, C-ID3 identifier checks and C-PII masking.
+
+The ``is_valid_*`` checks accept only the canonical form; forms run user input
+through ``normalise_identifier`` first, so a stray space or a full-width digit is
+fixed before it is judged rather than silently accepted everywhere.
+"""
+
+from datetime import date
+
+from stdnum.cn import ric, uscc
+
+_ASCII_DIGITS = frozenset("0123456789")
+
+# C-ID1 (GB 11643-1999)
+RESIDENT_ID_LENGTH = 18
+# Area codes start with 1-8 (华北 … 台湾/港澳); 0 and 9 are unassigned.
+_RESIDENT_ID_AREA_FIRST = frozenset("12345678")
+# Births before 1900 cannot hold a second-generation ID number.
+_EARLIEST_BIRTH_DATE = date(1900, 1, 1)
+
+# C-ID2 (GB 32100-2015)
+CREDIT_CODE_LENGTH = 18
+CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_CREDIT_CODE_CHARS = frozenset(CREDIT_CODE_ALPHABET)
+# Registration authority codes are 1-9 and A-Y of the alphabet, never 0.
+_CREDIT_CODE_AUTHORITY = frozenset(CREDIT_CODE_ALPHABET[1:])
+
+# C-ID3
+MOBILE_LENGTH = 11
+_MOBILE_FIRST_DIGIT = "1"
+
+# C-PII: characters kept visible at each end.
+RESIDENT_ID_KEEP = (6, 4)
+MOBILE_KEEP = (3, 4)
+
+_FULL_WIDTH = str.maketrans(
+    {
+        chr(code): chr(code - 0xFEE0)
+        for code in range(0xFF10, 0xFF5B)
+        if chr(code - 0xFEE0).isalnum()
+    }
+)
+
+
+def normalise_identifier(value: object) -> str:
+    """C-ID1, C-ID2, C-ID3: canonical form of typed input (strip, full-width → ASCII, upper-case)."""
+    if not isinstance(value, str):
+        return ""
+    return value.translate(_FULL_WIDTH).strip().upper()
+
+
+def _is_ascii_digits(value: str) -> bool:
+    """C-ID1, C-ID2, C-ID3: non-empty and only 0-9 (str.isdigit also takes other scripts)."""
+    return bool(value) and set(value) <= _ASCII_DIGITS
+
+
+def _birth_date(value: str) -> date | None:
+    """C-ID1: the real birth date in characters 7-14, None if impossible or before 1900."""
+    try:
+        born = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError:
+        return None
+    return born if born >= _EARLIEST_BIRTH_DATE else None
+
+
+def is_valid_resident_id(value: object) -> bool:
+    """C-ID1: 18-character resident ID with a real birth date and a MOD 11-2 check character."""
+    if not isinstance(value, str) or len(value) != RESIDENT_ID_LENGTH:
+        return False
+    body, check = value[:-1], value[-1]
+    if not _is_ascii_digits(body) or not (check in _ASCII_DIGITS or check == "X"):
+        return False
+    if value[0] not in _RESIDENT_ID_AREA_FIRST or _birth_date(value) is None:
+        return False
+    return ric.calc_check_digit(value) == check
+
+
+def resident_id_birth_date(value: object) -> date | None:
+    """C-ID1: the birth date inside a valid resident ID, None if the ID is not valid."""
+    return _birth_date(value) if is_valid_resident_id(value) else None
+
+
+def is_valid_credit_code(value: object) -> bool:
+    """C-ID2: 18-character unified social credit code, GB 32100 alphabet, MOD 31 check character."""
+    if not isinstance(value, str) or len(value) != CREDIT_CODE_LENGTH:
+        return False
+    if not set(value) <= _CREDIT_CODE_CHARS or value[0] not in _CREDIT_CODE_AUTHORITY:
+        return False
+    # Characters 3-8 are the registering authority's administrative division code.
+    if not _is_ascii_digits(value[2:8]):
+        return False
+    return uscc.calc_check_digit(value) == value[-1]
+
+
+def is_valid_mobile(value: object) -> bool:
+    """C-ID3: mainland mobile number, 11 ASCII digits starting with 1."""
+    return (
+        isinstance(value, str)
+        and len(value) == MOBILE_LENGTH
+        and _is_ascii_digits(value)
+        and value.startswith(_MOBILE_FIRST_DIGIT)
+    )
+
+
+def _mask(value: str | None, keep: tuple[int, int]) -> str:
+    """C-PII: keep ``keep`` characters at each end, one ``*`` per hidden character."""
+    if not value:
+        return ""
+    head, tail = keep
+    # Too short to hide anything while keeping both ends: hide it all.
+    if len(value) <= head + tail:
+        return "*" * len(value)
+    return value[:head] + "*" * (len(value) - head - tail) + value[-tail:]
+
+
+def mask_resident_id(value: str | None) -> str:
+    """C-PII: keep the first 6 and last 4 characters, one ``*`` per hidden character."""
+    return _mask(value, RESIDENT_ID_KEEP)
+
+
+def mask_mobile(value: str | None) -> str:
+    """C-PII: keep the first 3 and last 4 digits, one ``*`` per hidden character."""
+    return _mask(value, MOBILE_KEEP)

@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""Set up and run the portal, or its tests, on a fresh machine with only Python 3.11+.
+
+    python3 tasks.py run    # virtualenv, install, migrate, demo data, serve on 127.0.0.1:5000
+    python3 tasks.py test   # virtualenv, install (incl. Chromium), ruff, the whole test suite
+
+The test command runs the suite on SQLite, and again on PostgreSQL when
+TEST_DATABASE_URL is set.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+CHROMIUM_PACKAGES = ["chromium", "fonts-noto-cjk"]
+
+
+def sh(*args, env=None, check=True) -> int:
+    print("+", " ".join(str(a) for a in args), flush=True)
+    return subprocess.run([str(a) for a in args], cwd=ROOT, env=env, check=check).returncode
+
+
+def ensure_venv(extras: str = "") -> None:
+    if sys.version_info < (3, 11):
+        sys.exit("Python 3.11 or newer is required.")
+    if not (BIN / "python").exists():
+        sh(sys.executable, "-m", "venv", VENV)
+        sh(BIN / "python", "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+    sh(BIN / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+       "-e", f".{extras}")
+
+
+def ensure_chromium() -> None:
+    """Browser tests drive Debian's chromium; Playwright's own download is not reachable."""
+    if shutil.which("chromium"):
+        return
+    if shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        sh("apt-get", "update", "-qq", env=env)
+        sh("apt-get", "install", "-y", "-qq", *CHROMIUM_PACKAGES, env=env)
+    else:
+        print("! chromium not found: install it (apt-get install chromium) to run the browser "
+              "tests; they are skipped without it, except under CI where they fail.")
+
+
+def flask_env() -> dict:
+    return {**os.environ, "PORTAL_ENV": os.environ.get("PORTAL_ENV", "development"),
+            "FLASK_APP": "wsgi"}
+
+
+def run() -> None:
+    ensure_venv()
+    env = flask_env()
+    (ROOT / "instance").mkdir(exist_ok=True)
+    sh(BIN / "flask", "db", "upgrade", env=env)
+    sh(BIN / "flask", "seed-demo", env=env)
+    port = os.environ.get("PORT", "5000")
+    print(f"\n门户已启动: http://127.0.0.1:{port}/  (演示账号见 README)\n", flush=True)
+    os.execve(str(BIN / "flask"), [str(BIN / "flask"), "run", "--host", "127.0.0.1",
+                                   "--port", port], env)
+
+
+def test(pytest_args: list[str]) -> None:
+    ensure_venv("[test]")
+    ensure_chromium()
+    sh(BIN / "ruff", "check", ".")
+    env = {k: v for k, v in os.environ.items() if k != "TEST_DATABASE_URL"}
+    sh(BIN / "python", "-m", "pytest", *pytest_args, env=env)
+    if os.environ.get("TEST_DATABASE_URL"):
+        print("\n=== the same suite on PostgreSQL ===", flush=True)
+        sh(BIN / "python", "-m", "pytest", *pytest_args, env=os.environ)
+
+
+def main() -> None:
+    command = sys.argv[1] if len(sys.argv) > 1 else ""
+    try:
+        if command == "run":
+            run()
+        elif command == "test":
+            test(sys.argv[2:])
+        else:
+            sys.exit(__doc__)
+    except subprocess.CalledProcessError as err:
+        sys.exit(err.returncode)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,172 @@
+"""Fixtures: a real migrated database per test (SQLite by default, PostgreSQL with
+TEST_DATABASE_URL), the Flask test client, and logins through the real login form."""
+
+import contextvars
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from flask.testing import FlaskClient
+
+from portal import create_app
+from portal.cli import seed_reference
+from portal.extensions import db as _db
+from portal.services import passwords
+
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+PASSWORD = "Secret-pass-1"
+
+
+def _config(uri: str) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": uri,
+        "SESSION_COOKIE_SECURE": False,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "SERVER_NAME": None,
+    }
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing():
+    # argon2id at production cost is ~100 ms a hash; tests create hundreds of users.
+    passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    passwords.DUMMY_HASH = passwords._hasher.hash("timing-equaliser")
+
+
+def _upgrade(uri: str) -> None:
+    from flask_migrate import upgrade
+
+    app = create_app(_config(uri))
+    with app.app_context():
+        upgrade(directory=str(Path(__file__).resolve().parents[1] / "migrations"))
+        _db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory):
+    """Migrate once per session: an SQLite file to copy, or the PostgreSQL schema."""
+    if PG_URL:
+        from portal.config import normalise_database_url
+
+        uri = normalise_database_url(PG_URL)
+        engine = sa.create_engine(uri)
+        with engine.begin() as conn:
+            conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+            conn.execute(sa.text("CREATE SCHEMA public"))
+        engine.dispose()
+        _upgrade(uri)
+        return uri
+    template = tmp_path_factory.mktemp("db") / "template.sqlite3"
+    _upgrade(f"sqlite:///{template}")
+    return template
+
+
+def _empty_postgres(uri: str) -> None:
+    engine = sa.create_engine(uri)
+    with engine.begin() as conn:
+        tables = conn.execute(sa.text(
+            "SELECT tablename FROM pg_tables WHERE schemaname='public' "
+            "AND tablename <> 'alembic_version'"
+        )).scalars().all()
+        # TRUNCATE does not fire the audit log's row-level DELETE trigger.
+        conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def database_uri(database_template, tmp_path):
+    if PG_URL:
+        _empty_postgres(database_template)
+        return database_template
+    target = tmp_path / "test.sqlite3"
+    shutil.copyfile(database_template, target)
+    return f"sqlite:///{target}"
+
+
+@pytest.fixture
+def app(database_uri):
+    app = create_app(_config(database_uri))
+    with app.app_context():
+        seed_reference()
+        _db.session.commit()
+        yield app
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+_TOKEN = re.compile(r'"X-CSRFToken": "([^"]+)"')
+
+
+class PortalClient(FlaskClient):
+    """CSRF stays on in tests: POSTs carry a real token unless `csrf=False`."""
+
+    def open(self, *args, **kwargs):
+        # Each request runs in an empty context, so it gets its own app context, `g` and
+        # database session, as in production, instead of sharing the test's.
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+    def csrf_token(self) -> str:
+        page = self.get("/login", follow_redirects=True).get_data(as_text=True)
+        return _TOKEN.search(page).group(1)
+
+    def post(self, *args, csrf: bool = True, htmx: bool = False, **kwargs):
+        headers = dict(kwargs.pop("headers", None) or {})
+        if htmx:
+            headers["HX-Request"] = "true"
+        if csrf:
+            headers.setdefault("X-CSRFToken", self.csrf_token())
+        return super().post(*args, headers=headers, **kwargs)
+
+    def hx_get(self, *args, **kwargs):
+        return self.get(*args, headers={"HX-Request": "true"}, **kwargs)
+
+
+@pytest.fixture
+def client(app):
+    app.test_client_class = PortalClient
+    return app.test_client()
+
+
+@pytest.fixture
+def login(client):
+    """Log `user` in through the real login form; returns the client."""
+
+    def _login(user, password: str = PASSWORD):
+        response = client.post("/login", data={"username": user.username, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def count_queries(app):
+    """Context manager counting SQL statements, for query ceilings on list pages."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def _count():
+        statements: list[str] = []
+
+        def before(_conn, _cursor, statement, *_args):
+            statements.append(statement)
+
+        engine = _db.engine
+        sa.event.listen(engine, "before_cursor_execute", before)
+        try:
+            yield statements
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", before)
+
+    return _count
