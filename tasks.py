@@ -26,7 +26,7 @@ def sh(*args, env=None, check=True) -> int:
 
 
 def ensure_venv(extras: str = "") -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - tasks.py may be run by an older python3
         sys.exit("Python 3.11 or newer is required.")
     if not (BIN / "python").exists():
         sh(sys.executable, "-m", "venv", VENV)

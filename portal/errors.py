@@ -33,6 +33,9 @@ def init_app(app) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(err: HTTPException):
+        # Rate limits carry their own Chinese explanation (see the login view).
+        if err.code == 429 and err.description:
+            return _render(429, str(err.description))
         return _render(err.code or 500)
 
     @app.errorhandler(Exception)

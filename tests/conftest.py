@@ -75,7 +75,8 @@ def _empty_postgres(uri: str) -> None:
             "AND tablename <> 'alembic_version'"
         )).scalars().all()
         # TRUNCATE does not fire the audit log's row-level DELETE trigger.
-        conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        quoted = ", ".join(f'"{name}"' for name in tables)
+        conn.execute(sa.text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
     engine.dispose()
 
 
