@@ -11,7 +11,7 @@ from flask import abort, redirect, request, url_for
 from flask_login import current_user
 
 from portal.extensions import db
-from portal.models import Organisation, ReviewState, Role
+from portal.models import Document, Organisation, Programme, ReviewState, Role
 
 
 def require_role(*roles: Role) -> Callable:
@@ -46,8 +46,51 @@ def organisations_for(user) -> sa.Select:
     return q.where(sa.false())
 
 
+def _programme_scope(user) -> sa.ColumnElement[bool]:
+    match user.role:
+        case Role.ENTERPRISE:
+            return sa.or_(Programme.enterprise_id == user.org_id,
+                          Programme.entrusted_enterprise_id == user.org_id)
+        case Role.INSTITUTION:
+            return Programme.institution_id == user.org_id
+        case Role.DISTRICT:
+            return in_district(user, Programme.district_code)
+        case Role.CENTER:
+            return sa.true()
+    return sa.false()
+
+
+def programmes_for(user) -> sa.Select:
+    return sa.select(Programme).where(_programme_scope(user))
+
+
+def documents_for(user) -> sa.Select:
+    """Own files; files of programmes in scope (agreements, the partner's licence)."""
+    if user.role == Role.CENTER:
+        return sa.select(Document)
+    in_programme = sa.select(Programme.id).where(
+        _programme_scope(user),
+        sa.or_(
+            Programme.agreement_document_id == Document.id,
+            Programme.entrustment_document_id == Document.id,
+            Programme.institution_id == Document.owner_org_id,
+            Programme.enterprise_id == Document.owner_org_id,
+        ),
+    )
+    match user.role:
+        case Role.ENTERPRISE | Role.INSTITUTION:
+            own = Document.owner_org_id == user.org_id
+        case Role.DISTRICT:
+            own = in_district(user, Document.district_code)
+        case _:
+            return sa.select(Document).where(sa.false())
+    return sa.select(Document).where(sa.or_(own, in_programme.exists()))
+
+
 _SCOPES: dict[type, Callable[[object], sa.Select]] = {
     Organisation: organisations_for,
+    Programme: programmes_for,
+    Document: documents_for,
 }
 
 
@@ -77,8 +120,33 @@ def _org_permissions(user, org: Organisation) -> dict[str, bool]:
     }
 
 
+def _programme_permissions(user, programme: Programme) -> dict[str, bool]:
+    owner = user.role == Role.ENTERPRISE and user.org_id == programme.enterprise_id
+    partner = user.role == Role.INSTITUTION and user.org_id == programme.institution_id
+    district = user.role == Role.DISTRICT and user.district_code == programme.district_code
+    editable = programme.status.editable
+    confirmed = programme.institution_confirmed_at is not None
+    return {
+        "view": owner or partner or district or user.role == Role.CENTER
+        or (user.role == Role.ENTERPRISE and user.org_id == programme.entrusted_enterprise_id),
+        "edit": owner and editable,
+        "institution_confirm": partner and editable and not confirmed,
+        "submit": owner and editable and confirmed,
+        "district_review": district and programme.status == ReviewState.SUBMITTED,
+        "center_review": user.role == Role.CENTER
+        and programme.status == ReviewState.DISTRICT_APPROVED,
+    }
+
+
+def _document_permissions(user, doc: Document) -> dict[str, bool]:
+    # Reaching the object at all went through documents_for, which is the real check.
+    return {"view": True}
+
+
 _PERMISSIONS: dict[type, Callable[[object, object], dict[str, bool]]] = {
     Organisation: _org_permissions,
+    Programme: _programme_permissions,
+    Document: _document_permissions,
 }
 
 

@@ -9,7 +9,9 @@ from portal.models.catalogue import (
     Occupation,
 )
 from portal.models.district import District
+from portal.models.document import Document, DocumentKind
 from portal.models.org import Organisation, OrgKind, institution_occupation
+from portal.models.programme import Programme
 from portal.models.review import ReviewState
 from portal.models.setting import ParameterValue
 from portal.models.user import ROLE_LABELS, Role, User
@@ -21,10 +23,13 @@ __all__ = [
     "CatalogueKind",
     "CatalogueVersion",
     "District",
+    "Document",
+    "DocumentKind",
     "Occupation",
     "OrgKind",
     "Organisation",
     "ParameterValue",
+    "Programme",
     "ROLE_LABELS",
     "ReviewState",
     "Role",

@@ -67,7 +67,13 @@ class Organisation(TimestampMixin, Base):
     licence_valid_to: Mapped[date | None]
     attests_conditions: Mapped[bool] = mapped_column(default=False)
 
+    # The business licence (enterprise) or school-running licence (institution).
+    licence_document_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("document.id", use_alter=True)
+    )
+
     district = relationship("District", lazy="raise")
+    licence_document = relationship("Document", foreign_keys=[licence_document_id], lazy="raise")
     licensed_occupations = relationship(
         "Occupation", secondary=institution_occupation, lazy="raise"
     )
