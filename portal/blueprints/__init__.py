@@ -26,9 +26,10 @@ def register_blueprints(app) -> None:
     from portal.blueprints.district import bp as district
     from portal.blueprints.enterprise import bp as enterprise
     from portal.blueprints.expert import bp as expert
+    from portal.blueprints.files import bp as files
     from portal.blueprints.institution import bp as institution
 
-    for bp in (auth, enterprise, institution, district, center, checkin, expert):
+    for bp in (auth, enterprise, institution, district, center, checkin, expert, files):
         app.register_blueprint(bp)
 
     @app.get("/")

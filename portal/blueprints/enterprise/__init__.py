@@ -6,4 +6,4 @@ from portal.models import Role
 bp = Blueprint("enterprise", __name__, url_prefix="/enterprise")
 bp.before_request(require_role(Role.ENTERPRISE))
 
-from portal.blueprints.enterprise import views  # noqa: E402,F401
+from portal.blueprints.enterprise import programme_views, views  # noqa: E402,F401

@@ -10,3 +10,8 @@ def home():
 @bp.post("/organisation/submit")
 def submit_organisation():
     return own_org.submit("enterprise")
+
+
+@bp.get("/institutions")
+def institution_catalogue():
+    return "institution catalogue: under construction"

@@ -1,0 +1,10 @@
+from flask import Blueprint
+
+from portal.access import require_role
+from portal.models import Role
+
+# Uploaded documents, for every signed-in role; access.documents_for decides what is visible.
+bp = Blueprint("files", __name__, url_prefix="/files")
+bp.before_request(require_role(*Role))
+
+from portal.blueprints.files import views  # noqa: E402,F401

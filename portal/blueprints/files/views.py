@@ -1,0 +1,3 @@
+"""Document downloads."""
+
+from portal.blueprints.files import bp  # noqa: F401

@@ -1,0 +1,8 @@
+"""Programme (培训项目) pages of this role."""
+
+from portal.blueprints.institution import bp  # noqa: F401
+
+
+@bp.get("/programmes")
+def programmes():
+    return "programmes: under construction"
