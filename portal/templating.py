@@ -15,6 +15,10 @@ ACTION_LABELS = {
     "login": "登录",
     "change_password": "修改密码",
     "view_full_id": "查看完整证件号码",
+    "create": "创建",
+    "edit": "修改",
+    "upload": "上传文件",
+    "institution_confirm": "培训机构确认",
 }
 
 
@@ -25,6 +29,7 @@ def init_app(app) -> None:
         level_label=lambda code: rules.LEVEL_LABELS.get(code, code),
         enterprise_size_label=lambda code: rules.ENTERPRISE_SIZES.get(code, code or ""),
         institution_type_label=lambda code: rules.INSTITUTION_TYPES.get(code, code or ""),
+        delivery_mode_label=lambda code: rules.DELIVERY_MODES.get(code, code),
         action_label=lambda action: ACTION_LABELS.get(action, action),
         role_labels=ROLE_LABELS,
         Role=Role,

@@ -4,6 +4,7 @@ Every date and fact is an argument; parameters come in as a merged ``params`` ma
 """
 
 from .apprenticeship import (
+    DELIVERY_MODES,
     ENTERPRISE_SIZES,
     HIRE_TYPES,
     INSTITUTION_TYPES,
@@ -15,6 +16,7 @@ from .apprenticeship import (
     course_ratio_warnings,
     credit_progress_pct,
     credits_for_hours,
+    delivery_mode_problems,
     enterprise_mentor_problems,
     institution_teacher_problems,
     licence_problems,
@@ -55,7 +57,7 @@ from .levels import (
     required_credits,
     standard_duration_years,
 )
-from .messages import RULE_MESSAGES, RuleViolation, rule_message
+from .messages import RULE_MESSAGES, RuleViolation, in_catalogue_order, rule_message
 from .parameters import DEFAULTS, PARAMETERS, ParameterSpec, param
 from .subsidy import (
     FUNDING_SOURCES,
@@ -69,6 +71,9 @@ from .subsidy import (
 )
 
 __all__ = [
+    "DELIVERY_MODES",
+    "delivery_mode_problems",
+    "in_catalogue_order",
     # RULES.md "Public rules API"
     "is_valid_resident_id",
     "is_valid_credit_code",

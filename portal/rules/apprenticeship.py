@@ -44,6 +44,11 @@ ENTERPRISE_SIZES = MappingProxyType(
 )
 _MAY_ENTRUST_SIZES = frozenset({"medium", "small", "micro"})  # 中小微
 
+# AP-C2
+DELIVERY_MODES = MappingProxyType(
+    {"face_to_face": "集中面授", "online": "网络教育", "on_the_job": "岗位指导"}
+)
+
 # AP-C1: 通用素质 : 专业理论 : 技能实训, guidance only.
 COURSE_RATIO = (1, 3, 6)
 COURSE_RATIO_TOLERANCE_PCT = 5
@@ -104,6 +109,12 @@ def apprentice_eligibility_problems(
 def wage_problems(monthly_wage: int, *, params: Mapping[str, int] | None = None) -> list[str]:
     """AP-E6: pay during training below Beijing's minimum monthly wage."""
     return ["AP-E6"] if monthly_wage < param(params, "min_monthly_wage") else []
+
+
+def delivery_mode_problems(modes) -> list[str]:
+    """AP-C2: at least one delivery mode, each one of face-to-face, online, on-the-job."""
+    modes = list(modes)
+    return ["AP-C2"] if not modes or any(m not in DELIVERY_MODES for m in modes) else []
 
 
 def occupation_problems(prohibited: bool) -> list[str]:

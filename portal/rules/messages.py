@@ -166,6 +166,12 @@ def rule_message(rule_id: str, *, params: Mapping[str, int] | None = None) -> st
     return f"{message}（规则 {rule_id}）"
 
 
+def in_catalogue_order(rule_ids: Iterable[str]) -> list[str]:
+    """C-REV: distinct rule IDs sorted as RULES.md lists them, so refusals read in order."""
+    order = {rule_id: index for index, rule_id in enumerate(_TEMPLATES)}
+    return sorted(set(rule_ids), key=lambda rule_id: order.get(rule_id, len(order)))
+
+
 class RuleViolation(Exception):
     """C-REV, AP-*, HS-*: raised by services when a state change would break rules."""
 

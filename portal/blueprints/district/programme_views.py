@@ -1,8 +1,24 @@
-"""Programme (培训项目) pages of this role."""
+"""Programme review queue of this step (AP-W1), inline with htmx."""
 
-from portal.blueprints.district import bp  # noqa: F401
+from portal.blueprints import programme_pages as pages
+from portal.blueprints.district import bp
 
 
-@bp.get("/programmes")
-def programmes():
-    return "programmes: under construction"
+@bp.get("/programmes", endpoint="programmes")
+def programmes_list():
+    return pages.list_page("district")
+
+
+@bp.get("/programmes/counts")
+def programme_counts():
+    return pages.counts("district")
+
+
+@bp.get("/programmes/<int:programme_id>")
+def programme(programme_id: int):
+    return pages.detail("district", programme_id)
+
+
+@bp.post("/programmes/<int:programme_id>/review")
+def review_programme(programme_id: int):
+    return pages.decide("district", programme_id)

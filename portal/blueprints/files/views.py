@@ -1,3 +1,13 @@
 """Document downloads."""
 
-from portal.blueprints.files import bp  # noqa: F401
+from flask_login import current_user
+
+from portal.access import get_or_404_for
+from portal.blueprints.files import bp
+from portal.models import Document
+from portal.services import documents
+
+
+@bp.get("/<int:doc_id>")
+def download(doc_id: int):
+    return documents.send(get_or_404_for(current_user, Document, doc_id))

@@ -1,8 +1,21 @@
-"""Programme (培训项目) pages of this role."""
+"""Programmes in which this institution is the training partner (AP-W1 consent)."""
 
-from portal.blueprints.institution import bp  # noqa: F401
+from portal.blueprints import programme_pages as pages
+from portal.blueprints.institution import bp
+from portal.services import programmes
 
 
-@bp.get("/programmes")
-def programmes():
-    return "programmes: under construction"
+@bp.get("/programmes", endpoint="programmes")
+def programmes_list():
+    return pages.list_page("institution")
+
+
+@bp.get("/programmes/<int:programme_id>")
+def programme(programme_id: int):
+    return pages.detail("institution", programme_id)
+
+
+@bp.post("/programmes/<int:programme_id>/confirm")
+def confirm_programme(programme_id: int):
+    return pages.act("institution", programme_id, programmes.institution_confirm,
+                     "已确认本机构承担的培训内容，企业可提交审核。")
