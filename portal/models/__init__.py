@@ -1,5 +1,11 @@
 """All models, imported so that Alembic and relationships see every table."""
 
+from portal.models.apprentice import (
+    HOLDING_STATES,
+    Apprentice,
+    Enrolment,
+    EnrolmentState,
+)
 from portal.models.audit import AuditLog
 from portal.models.base import Base
 from portal.models.catalogue import (
@@ -10,13 +16,39 @@ from portal.models.catalogue import (
 )
 from portal.models.district import District
 from portal.models.document import Document, DocumentKind
+from portal.models.mentor import Mentor, MentorKind, TrainingAgreement
 from portal.models.org import Organisation, OrgKind, institution_occupation
 from portal.models.programme import Programme
 from portal.models.review import ReviewState
 from portal.models.setting import ParameterValue
+from portal.models.training import (
+    CheckIn,
+    ClassSession,
+    CreditRecord,
+    LeaveRequest,
+    LeaveState,
+    SessionEvidence,
+    StatusChange,
+    StatusChangeKind,
+)
 from portal.models.user import ROLE_LABELS, Role, User
 
 __all__ = [
+    "HOLDING_STATES",
+    "Apprentice",
+    "CheckIn",
+    "ClassSession",
+    "CreditRecord",
+    "Enrolment",
+    "EnrolmentState",
+    "LeaveRequest",
+    "LeaveState",
+    "Mentor",
+    "MentorKind",
+    "SessionEvidence",
+    "StatusChange",
+    "StatusChangeKind",
+    "TrainingAgreement",
     "AuditLog",
     "Base",
     "CatalogueItem",

@@ -22,6 +22,8 @@ class Programme(TimestampMixin, Base):
             name="hours_not_negative",
         ),
         sa.CheckConstraint("enterprise_id != institution_id", name="two_parties"),
+        # Headcount is a guarded counter: UPDATE ... WHERE enrolled_count < planned_count.
+        sa.CheckConstraint("enrolled_count <= planned_count", name="within_headcount"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -32,6 +34,8 @@ class Programme(TimestampMixin, Base):
     occupation_id: Mapped[int] = mapped_column(sa.ForeignKey("occupation.id"), index=True)
     level: Mapped[str] = mapped_column(sa.String(32))
     planned_count: Mapped[int]
+    # Seats taken by enrolments that hold a place (submitted, active, suspended).
+    enrolled_count: Mapped[int] = mapped_column(default=0, server_default="0")
     start_date: Mapped[date] = mapped_column(index=True)
     duration_months: Mapped[int]
     extension_reason: Mapped[str] = mapped_column(sa.Text, default="")

@@ -6,4 +6,9 @@ from portal.models import Role
 bp = Blueprint("center", __name__, url_prefix="/center")
 bp.before_request(require_role(Role.CENTER))
 
-from portal.blueprints.center import catalogue_views, programme_views, views  # noqa: E402,F401
+from portal.blueprints.center import (  # noqa: E402,F401
+    catalogue_views,
+    programme_views,
+    status_views,
+    views,
+)

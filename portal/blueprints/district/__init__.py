@@ -6,4 +6,9 @@ from portal.models import Role
 bp = Blueprint("district", __name__, url_prefix="/district")
 bp.before_request(require_role(Role.DISTRICT))
 
-from portal.blueprints.district import programme_views, views  # noqa: E402,F401
+from portal.blueprints.district import (  # noqa: E402,F401
+    enrolment_views,
+    programme_views,
+    status_views,
+    views,
+)

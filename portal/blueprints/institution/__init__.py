@@ -6,4 +6,9 @@ from portal.models import Role
 bp = Blueprint("institution", __name__, url_prefix="/institution")
 bp.before_request(require_role(Role.INSTITUTION))
 
-from portal.blueprints.institution import programme_views, views  # noqa: E402,F401
+from portal.blueprints.institution import (  # noqa: E402,F401
+    attendance_views,
+    mentor_views,
+    programme_views,
+    views,
+)

@@ -1,0 +1,129 @@
+"""Credits, class sessions, check-ins, evidence, leave and status changes (AP-C4, AP-P2..P4)."""
+
+from datetime import date, datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.models.base import Base, TimestampMixin, enum_column, utcnow
+
+
+class CreditRecord(Base):
+    """Completed hours of one apprentice (AP-C4: credits = hours ÷ 10)."""
+
+    __tablename__ = "credit_record"
+    __table_args__ = (sa.CheckConstraint("hours > 0", name="hours_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrolment.id"), index=True)
+    recorded_by_org_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"))
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    course_type: Mapped[str] = mapped_column(sa.String(16))  # general / theory / practice
+    mode: Mapped[str] = mapped_column(sa.String(16))  # centralised / on_job
+    hours: Mapped[int]
+    on_day: Mapped[date]
+    note: Mapped[str] = mapped_column(sa.String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ClassSession(TimestampMixin, Base):
+    """A class meeting trainees check in to by scanning a rotating QR code."""
+
+    __tablename__ = "class_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programme.id"), index=True)
+    org_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"))
+    opened_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    title: Mapped[str] = mapped_column(sa.String(120))
+    starts_at: Mapped[datetime]
+    late_after_minutes: Mapped[int] = mapped_column(default=10)
+    closed_at: Mapped[datetime | None]
+
+    programme = relationship("Programme", lazy="raise")
+
+
+class CheckIn(Base):
+    __tablename__ = "check_in"
+    # One check-in per trainee per session, enforced by the database.
+    __table_args__ = (sa.UniqueConstraint("session_id", "enrolment_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("class_session.id"), index=True)
+    enrolment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrolment.id"), index=True)
+    checked_at: Mapped[datetime] = mapped_column(default=utcnow)
+    late: Mapped[bool] = mapped_column(default=False)
+
+
+class SessionEvidence(Base):
+    """AP-P3: photos or videos of the training site attached to a session."""
+
+    __tablename__ = "session_evidence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("class_session.id"), index=True)
+    document_id: Mapped[int] = mapped_column(sa.ForeignKey("document.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LeaveState(StrEnum):
+    REQUESTED = "requested"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    CANCELLED = "cancelled"
+    RETURNED = "returned"  # 销假
+
+    @property
+    def label(self) -> str:
+        return {"requested": "待审批", "approved": "已批准", "rejected": "未批准",
+                "cancelled": "已撤回", "returned": "已销假"}[self.value]
+
+
+class LeaveRequest(TimestampMixin, Base):
+    __tablename__ = "leave_request"
+    __table_args__ = (sa.CheckConstraint("end_date >= start_date", name="dates_ordered"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrolment.id"), index=True)
+    start_date: Mapped[date]
+    end_date: Mapped[date]
+    reason: Mapped[str] = mapped_column(sa.String(500))
+    state: Mapped[LeaveState] = mapped_column(enum_column(LeaveState),
+                                              default=LeaveState.REQUESTED)
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    decided_at: Mapped[datetime | None]
+    returned_on: Mapped[date | None]
+
+
+class StatusChangeKind(StrEnum):
+    SUSPEND = "suspend"
+    RESUME = "resume"
+    EXTEND = "extend"
+    WITHDRAW = "withdraw"
+    TRANSFER = "transfer"
+
+    @property
+    def label(self) -> str:
+        return {"suspend": "暂停培训", "resume": "恢复培训", "extend": "延长培养期",
+                "withdraw": "退出培训", "transfer": "转出"}[self.value]
+
+
+class StatusChange(TimestampMixin, Base):
+    """学籍异动 requested by the enterprise and approved by the district (AP-P2)."""
+
+    __tablename__ = "status_change"
+    __table_args__ = (sa.Index("ix_status_change_district_state", "district_code", "state"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrolment.id"), index=True)
+    district_code: Mapped[str] = mapped_column(sa.ForeignKey("district.code"))
+    kind: Mapped[StatusChangeKind] = mapped_column(enum_column(StatusChangeKind))
+    reason: Mapped[str] = mapped_column(sa.String(500))
+    effective_on: Mapped[date]
+    extension_months: Mapped[int | None]
+    target_programme_id: Mapped[int | None] = mapped_column(sa.ForeignKey("programme.id"))
+    state: Mapped[str] = mapped_column(sa.String(32), default="submitted")
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    decided_at: Mapped[datetime | None]
+    comment: Mapped[str] = mapped_column(sa.String(500), default="")
