@@ -5,6 +5,7 @@ import contextvars
 import os
 import re
 import shutil
+import uuid
 from pathlib import Path
 
 import pytest
@@ -50,21 +51,41 @@ def _upgrade(uri: str) -> None:
 
 @pytest.fixture(scope="session")
 def database_template(tmp_path_factory):
-    """Migrate once per session: an SQLite file to copy, or the PostgreSQL schema."""
+    """Migrate once per session: an SQLite file to copy, or a PostgreSQL database of its own."""
     if PG_URL:
-        from portal.config import normalise_database_url
-
-        uri = normalise_database_url(PG_URL)
-        engine = sa.create_engine(uri)
-        with engine.begin() as conn:
-            conn.execute(sa.text("DROP SCHEMA public CASCADE"))
-            conn.execute(sa.text("CREATE SCHEMA public"))
-        engine.dispose()
+        uri = _private_postgres_database()
         _upgrade(uri)
-        return uri
+        yield uri
+        _drop_postgres_database(uri)
+        return
     template = tmp_path_factory.mktemp("db") / "template.sqlite3"
     _upgrade(f"sqlite:///{template}")
-    return template
+    yield template
+
+
+def _admin_engine():
+    from portal.config import normalise_database_url
+
+    return sa.create_engine(normalise_database_url(PG_URL), isolation_level="AUTOCOMMIT")
+
+
+def _private_postgres_database() -> str:
+    """A throw-away database beside TEST_DATABASE_URL's, so parallel runs never collide."""
+    name = f"portal_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    engine = _admin_engine()
+    with engine.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = engine.url.set(database=name).render_as_string(hide_password=False)
+    engine.dispose()
+    return url
+
+
+def _drop_postgres_database(uri: str) -> None:
+    name = sa.engine.make_url(uri).database
+    engine = _admin_engine()
+    with engine.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()
 
 
 def _empty_postgres(uri: str) -> None:
