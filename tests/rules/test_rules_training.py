@@ -5,6 +5,8 @@ from portal.rules import (
     course_ratio_warnings,
     credit_progress_pct,
     credits_for_hours,
+    delivery_mode_problems,
+    in_catalogue_order,
     programme_duration_problems,
     training_complete,
 )
@@ -108,3 +110,23 @@ def test_AP_C4_training_complete_when_required_credits_earned(level, centralised
 )
 def test_AP_C4_credit_progress_pct(level, hours, pct):
     assert credit_progress_pct(level, hours) == pct
+
+
+# --- AP-C2 delivery modes ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("modes", "expected"), [
+    (["face_to_face"], []),
+    (["face_to_face", "online", "on_the_job"], []),
+    ([], ["AP-C2"]),
+    (["correspondence"], ["AP-C2"]),
+    (["online", "bogus"], ["AP-C2"]),
+])
+def test_AP_C2_delivery_modes_are_face_to_face_online_or_on_the_job(modes, expected):
+    assert delivery_mode_problems(modes) == expected
+
+
+def test_C_REV_refusals_are_listed_in_catalogue_order():
+    assert in_catalogue_order(["AP-C4", "AP-E4", "C-ID1", "AP-I2", "AP-E4"]) == [
+        "C-ID1", "AP-E4", "AP-I2", "AP-C4",
+    ]
