@@ -4,7 +4,7 @@ from flask import render_template
 from portal.blueprints import org_review
 from portal.blueprints.center import bp
 from portal.extensions import db
-from portal.models import District, Organisation, ReviewState
+from portal.models import District, Organisation, Programme, ReviewState
 
 
 @bp.get("/")
@@ -18,9 +18,15 @@ def home():
     ).all()
     table: dict[str, dict] = {}
     for code, name, status, count in rows:
-        entry = table.setdefault(code, {"name": name, "counts": {}})
+        entry = table.setdefault(code, {"name": name, "counts": {}, "programmes": {}})
         if status is not None:
             entry["counts"][status] = count
+    programme_rows = db.session.execute(
+        sa.select(Programme.district_code, Programme.status, sa.func.count())
+        .group_by(Programme.district_code, Programme.status)
+    ).all()
+    for code, status, count in programme_rows:
+        table[code]["programmes"][status] = count
     return render_template("center/home.html", table=table, states=list(ReviewState))
 
 

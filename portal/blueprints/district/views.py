@@ -2,11 +2,11 @@ import sqlalchemy as sa
 from flask import render_template
 from flask_login import current_user
 
-from portal.access import organisations_for
+from portal.access import organisations_for, programmes_for
 from portal.blueprints import org_review
 from portal.blueprints.district import bp
 from portal.extensions import db
-from portal.models import Organisation, ReviewState
+from portal.models import Organisation, Programme, ReviewState
 
 
 @bp.get("/")
@@ -18,7 +18,15 @@ def home():
             .group_by(Organisation.status)
         ).all()
     )
-    return render_template("district/home.html", counts=counts, states=list(ReviewState))
+    programme_counts = dict(
+        db.session.execute(
+            programmes_for(current_user)
+            .with_only_columns(Programme.status, sa.func.count())
+            .group_by(Programme.status)
+        ).all()
+    )
+    return render_template("district/home.html", counts=counts, states=list(ReviewState),
+                           programme_counts=programme_counts)
 
 
 @bp.get("/organisations")
