@@ -3,7 +3,7 @@
 import click
 import sqlalchemy as sa
 
-from portal import demo_data
+from portal import demo_data, rules
 from portal.extensions import db
 from portal.models import (
     CatalogueItem,
@@ -13,10 +13,12 @@ from portal.models import (
     Occupation,
     Organisation,
     OrgKind,
+    Programme,
     ReviewState,
     Role,
     User,
 )
+from portal.models.base import utcnow
 from portal.reference import DISTRICTS
 from portal.services.passwords import hash_password
 
@@ -82,13 +84,41 @@ def seed_demo() -> None:
                 org.licence_no = "京人社技许字（演示）001"
                 org.licence_authority = "北京市人力资源和社会保障局"
                 org.licence_valid_from = demo_data.CATALOGUE_SINCE
-                org.licensed_occupations = list(occupations.values())[:20]
+                org.licensed_occupations = [occupations[row[0]] for row in demo_data.OCCUPATIONS
+                                            if not row[5]]
             else:
                 org.institution_type = None
             db.session.add(org)
             db.session.flush()
         _user(username, Role(kind), name, org_id=org.id)
     _user(demo_data.TRAINEE[0], Role.TRAINEE, demo_data.TRAINEE[1])
+    db.session.flush()
+    _seed_programmes(occupations)
+
+
+def _seed_programmes(occupations: dict[str, Occupation]) -> None:
+    orgs = {u.username: u.org_id for u in db.session.scalars(
+        sa.select(User).where(User.username.in_([row[0] for row in demo_data.ORGANISATIONS])))}
+    institution_id = orgs["jigou"]
+    for username, code, level, state, start in demo_data.PROGRAMMES:
+        enterprise = db.session.get(Organisation, orgs[username])
+        occupation = occupations[code]
+        if db.session.scalar(sa.select(Programme.id).where(
+                Programme.enterprise_id == enterprise.id,
+                Programme.occupation_id == occupation.id)):
+            continue
+        months = rules.standard_duration_years(level) * 12
+        hours = rules.required_credits(level) * rules.HOURS_PER_CREDIT
+        db.session.add(Programme(
+            enterprise_id=enterprise.id, institution_id=institution_id,
+            district_code=enterprise.district_code, occupation_id=occupation.id, level=level,
+            planned_count=30, start_date=start, duration_months=months,
+            general_hours=hours // 10, theory_hours=hours * 3 // 10, practice_hours=hours * 6 // 10,
+            centralised_hours=hours * 4 // 10, on_job_hours=hours * 6 // 10,
+            delivery_modes="face_to_face,on_the_job", textbooks="《演示教材》（演示数据）",
+            status=ReviewState(state), institution_confirmed_at=utcnow(),
+            submitted_at=utcnow(),
+        ))
     db.session.flush()
 
 

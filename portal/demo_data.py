@@ -60,6 +60,16 @@ STAFF = (
 ORGANISATIONS = (
     ("qiye", "enterprise", "北京精工智造有限公司" + DEMO_LABEL, "110105", "91110105MA01DK8E71"),
     ("jigou", "institution", "北京市城建技师学院" + DEMO_LABEL, "110108", "12110108MB1C4R2PX7"),
+    ("qiye2", "enterprise", "北京云帆养老服务有限公司" + DEMO_LABEL, "110105", "91110105MA7H5J3K2R"),
+    ("qiye3", "enterprise", "北京亦庄芯测科技有限公司" + DEMO_LABEL, "110302", "91110302MA7H5J3K2Q"),
+)
+
+# Demo programmes: (enterprise username, occupation code, level, state, start date)
+PROGRAMMES = (
+    ("qiye", "6-18-01-01", "intermediate", "approved", date(2026, 3, 2)),
+    ("qiye", "6-31-01-03", "advanced", "submitted", date(2026, 12, 1)),
+    ("qiye2", "4-10-01-05", "intermediate", "submitted", date(2026, 12, 15)),
+    ("qiye3", "6-25-04-08", "intermediate", "district_approved", date(2027, 1, 4)),
 )
 
 TRAINEE = ("xueyuan", "学员张三（演示）")

@@ -58,3 +58,15 @@ def test_demo_accounts_can_log_in(app, client, db):
     response = client.post("/login", data={"username": "chaoyang", "password": DEMO_PASSWORD})
     assert response.status_code == 302
     assert "演示" in client.get("/district/").get_data(as_text=True)
+
+
+def test_AP_W1_demo_programmes_meet_the_plan_rules(app, db):
+    from portal.models import Programme
+    from portal.services import programmes
+
+    app.test_cli_runner().invoke(args=["seed-demo"])
+    demo = db.session.scalars(sa.select(Programme)).all()
+    assert len(demo) >= 4
+    for programme in demo:
+        enterprise = db.session.get(Organisation, programme.enterprise_id)
+        assert programmes.check_plan(programmes._data_of(programme), enterprise).problems == []

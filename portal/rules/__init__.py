@@ -49,6 +49,7 @@ from .identifiers import (
     resident_id_birth_date,
 )
 from .levels import (
+    HOURS_PER_CREDIT,
     LEVEL_LABELS,
     LEVELS,
     MAX_DURATION_YEARS,
@@ -71,6 +72,7 @@ from .subsidy import (
 )
 
 __all__ = [
+    "HOURS_PER_CREDIT",
     "DELIVERY_MODES",
     "delivery_mode_problems",
     "in_catalogue_order",
