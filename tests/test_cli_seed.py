@@ -69,4 +69,4 @@ def test_AP_W1_demo_programmes_meet_the_plan_rules(app, db):
     assert len(demo) >= 4
     for programme in demo:
         enterprise = db.session.get(Organisation, programme.enterprise_id)
-        assert programmes.check_plan(programmes._data_of(programme), enterprise).problems == []
+        assert programmes.check_plan(programmes.plan_data_of(programme), enterprise).problems == []

@@ -124,7 +124,7 @@ def detail_context(programme: Programme) -> dict:
             i for i in (programme.agreement_document_id, programme.entrustment_document_id) if i
         ])))
     }
-    check = programmes.check_plan(programmes._data_of(programme), eager.enterprise,
+    check = programmes.check_plan(programmes.plan_data_of(programme), eager.enterprise,
                                   for_submission=True)
     return {
         "programme": eager,

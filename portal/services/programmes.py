@@ -130,7 +130,7 @@ def _plan_values(data: dict) -> dict:
     return values
 
 
-def _data_of(programme: Programme) -> dict:
+def plan_data_of(programme: Programme) -> dict:
     data = {name: getattr(programme, name) for name in PLAN_FIELDS}
     data["agreement_document_id"] = programme.agreement_document_id
     data["entrustment_document_id"] = programme.entrustment_document_id
@@ -213,7 +213,7 @@ def submit(actor, programme: Programme) -> ReviewState:
     """AP-W1: the enterprise submits once both sides agree and every rule is met."""
     if can(actor, "submit", programme):
         enterprise = db.session.get(Organisation, programme.enterprise_id)
-        check = check_plan(_data_of(programme), enterprise, for_submission=True)
+        check = check_plan(plan_data_of(programme), enterprise, for_submission=True)
         if check.problems:
             raise rules.RuleViolation(check.problems)
     elif can(actor, "edit", programme):
