@@ -112,8 +112,8 @@ def database_uri(database_template, tmp_path):
 
 
 @pytest.fixture
-def app(database_uri):
-    app = create_app(_config(database_uri))
+def app(database_uri, tmp_path):
+    app = create_app({**_config(database_uri), "UPLOAD_DIR": str(tmp_path / "uploads")})
     with app.app_context():
         seed_reference()
         _db.session.commit()

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
 from werkzeug.serving import make_server
 
 from portal import create_app
@@ -80,9 +80,10 @@ class LiveServer:
 
 
 @pytest.fixture
-def live_server(request, database_uri) -> Iterator[LiveServer]:
+def live_server(request, database_uri, tmp_path) -> Iterator[LiveServer]:
     """The portal on a fresh migrated database, served by werkzeug in a daemon thread."""
-    app = create_app(_config(database_uri))
+    # Uploads go to the test's own folder, never to the checkout's instance/uploads.
+    app = create_app({**_config(database_uri), "UPLOAD_DIR": str(tmp_path / "uploads")})
     with app.app_context():
         seed_reference()
         if request.node.get_closest_marker("demo_data"):
@@ -134,9 +135,10 @@ def _watched_page(browser: Browser, options: dict) -> Iterator[Page]:
     problems: list[str] = []
 
     def on_console(message):
-        if message.type == "error":
-            where = message.location.get("url", "")
-            problems.append(f"console error: {message.text} ({where})")
+        if message.type != "error":
+            return
+        where = message.location.get("url", "")
+        problems.append(f"console error: {message.text} ({where})")
 
     context.on("console", on_console)
     context.on("weberror", lambda error: problems.append(f"page error: {error.error}"))
@@ -148,14 +150,18 @@ def _watched_page(browser: Browser, options: dict) -> Iterator[Page]:
     assert not problems, "the browser reported errors:\n" + "\n".join(problems)
 
 
+# Both page fixtures depend on live_server so that their contexts close before the server
+# stops: a request still in flight (a blur-triggered htmx check) then cannot fail loudly.
+
+
 @pytest.fixture
-def page(browser) -> Iterator[Page]:
+def page(browser, live_server) -> Iterator[Page]:
     """A desktop page (1280×800) in its own context; console errors fail the test."""
     yield from _watched_page(browser, DESKTOP)
 
 
 @pytest.fixture
-def phone(browser) -> Iterator[Page]:
+def phone(browser, live_server) -> Iterator[Page]:
     """A 375×667 touch phone page (zh-CN) in its own context; console errors fail the test."""
     yield from _watched_page(browser, PHONE)
 
@@ -202,10 +208,19 @@ def describe(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def by_label(page: Page, text: str) -> Locator:
+    """The field whose <label> reads exactly `text`, ignoring the required-field star.
+
+    Playwright's `get_by_label(exact=True)` compares the label's whole text, which includes
+    the `aria-hidden` "*" (the accessible name does not), so match it with a pattern.
+    """
+    return page.get_by_label(re.compile(rf"^\s*{re.escape(text)}(\s*\*)?\s*$"))
+
+
 def login(page: Page, live_server: LiveServer, username: str, password: str) -> None:
     """Log in through the real form, by its Chinese labels, and wait to leave /login."""
     page.goto(f"{live_server.url}/login")
-    page.get_by_label("用户名", exact=True).fill(username)
-    page.get_by_label("密码", exact=True).fill(password)
+    by_label(page, "用户名").fill(username)
+    by_label(page, "密码").fill(password)
     page.get_by_role("button", name="登录", exact=True).click()
     expect(page, f"login as {username!r} failed").not_to_have_url(re.compile(r"/login(\?|$)"))
