@@ -160,3 +160,13 @@ def test_organisation_list_query_count_is_constant(client, login, count_queries)
     with count_queries() as many:
         client.get("/center/organisations")
     assert len(many) == len(few)
+
+
+def test_lists_paginate_and_keep_their_filters(client, login):
+    for _ in range(25):
+        make_org(status=ReviewState.SUBMITTED)
+    login(make_user(Role.DISTRICT, district="110105"))
+    first = client.get("/district/organisations?status=submitted").get_data(as_text=True)
+    assert "下一页" in first and "page=2" in first and "status=submitted" in first
+    second = client.get("/district/organisations?status=submitted&page=2")
+    assert second.status_code == 200 and "上一页" in second.get_data(as_text=True)
