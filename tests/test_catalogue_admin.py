@@ -17,7 +17,7 @@ from portal.models import (
     OrgKind,
     Role,
 )
-from portal.services import catalogue_admin
+from portal.services import catalogue_admin, catalogues
 from portal.services.catalogues import memberships
 from portal.services.errors import NotAllowed, ServiceError
 from tests.factories import make_org_user, make_user
@@ -60,7 +60,7 @@ def centre(login):
 def test_AP_P5_membership_changes_on_the_new_versions_effective_date(client, centre):
     turner = occupation("6-18-01-01", "车工")
     grinder = occupation("6-18-01-04", "磨工")
-    today = catalogue_admin.today()
+    today = catalogues.today()
     version(URGENT, today - timedelta(days=100), [turner])
     start = today + timedelta(days=30)
 
@@ -82,7 +82,7 @@ def test_AP_P5_membership_changes_on_the_new_versions_effective_date(client, cen
 
 def test_AP_P5_list_page_highlights_the_version_in_force(client, centre):
     turner = occupation("6-18-01-01", "车工")
-    today = catalogue_admin.today()
+    today = catalogues.today()
     version(URGENT, today - timedelta(days=400), [turner], note="旧版")
     version(URGENT, today - timedelta(days=10), [turner], note="现行版")
     version(URGENT, today + timedelta(days=10), [], note="下一版")
@@ -96,7 +96,7 @@ def test_AP_P5_list_page_highlights_the_version_in_force(client, centre):
 
 def test_AP_P5_version_in_force_is_immutable_and_nothing_is_back_dated(client, centre):
     turner = occupation("6-18-01-01", "车工")
-    today = catalogue_admin.today()
+    today = catalogues.today()
     in_force = version(URGENT, today, [turner])
 
     same_day = client.post("/center/catalogues/lists/urgent/new", data={
@@ -116,7 +116,7 @@ def test_AP_P5_version_in_force_is_immutable_and_nothing_is_back_dated(client, c
 def test_AP_P5_future_version_is_replaced_not_duplicated(client, centre):
     turner = occupation("6-18-01-01", "车工")
     grinder = occupation("6-18-01-04", "磨工")
-    start = catalogue_admin.today() + timedelta(days=5)
+    start = catalogues.today() + timedelta(days=5)
     for chosen in ([turner], [grinder]):
         response = client.post("/center/catalogues/lists/assessment_scope/new", data={
             "effective_from": start.isoformat(), "occupation_ids": [str(o.id) for o in chosen]})
@@ -131,7 +131,7 @@ def test_AP_P5_future_version_is_replaced_not_duplicated(client, centre):
 def test_AP_P5_new_version_page_starts_from_the_newest_list(client, centre):
     turner = occupation("6-18-01-01", "车工", is_demo=True)
     grinder = occupation("6-18-01-04", "磨工")
-    version(URGENT, catalogue_admin.today() - timedelta(days=3), [turner])
+    version(URGENT, catalogues.today() - timedelta(days=3), [turner])
     page = client.get("/center/catalogues/lists/urgent/new").get_data(as_text=True)
     ticked = re.findall(r'<input checked[^>]*value="(\d+)"', page)
     assert ticked == [str(turner.id)]
@@ -143,7 +143,7 @@ def test_AP_P5_service_refuses_unknown_occupations(db):
     centre_user = make_user(Role.CENTER)
     with pytest.raises(ServiceError, match="不在职业目录"):
         catalogue_admin.create_list_version(
-            centre_user, URGENT, catalogue_admin.today() + timedelta(days=1), [987654])
+            centre_user, URGENT, catalogues.today() + timedelta(days=1), [987654])
 
 
 # ---------------------------------------------------------------------------- occupations
@@ -164,7 +164,7 @@ def test_occupation_list_search_is_a_fragment_for_htmx_and_a_page_without(client
 def test_occupation_list_filters_by_list_in_force_on_a_date(client, centre):
     turner = occupation("6-18-01-01", "车工")
     occupation("6-18-01-04", "磨工")
-    today = catalogue_admin.today()
+    today = catalogues.today()
     version(URGENT, today + timedelta(days=10), [turner])
     now = client.hx_get("/center/catalogues?list=urgent").get_data(as_text=True)
     later_day = (today + timedelta(days=10)).isoformat()
@@ -183,7 +183,7 @@ def test_demo_occupations_are_labelled_on_the_list(client, centre):
 
 def test_occupation_list_query_count_is_constant(client, centre, count_queries):
     turner, *_ = [occupation(f"6-18-01-{n:02d}", f"工种{n}") for n in range(1, 4)]
-    version(URGENT, catalogue_admin.today(), [turner])
+    version(URGENT, catalogues.today(), [turner])
     with count_queries() as few:
         assert client.get("/center/catalogues").status_code == 200
     for n in range(4, 21):
@@ -269,10 +269,10 @@ def test_services_refuse_anyone_but_the_centre(db):
     with pytest.raises(NotAllowed):
         catalogue_admin.update_occupation(district, turner, "车工", ["advanced"])
     with pytest.raises(NotAllowed):
-        catalogue_admin.create_list_version(district, URGENT, catalogue_admin.today(), [])
+        catalogue_admin.create_list_version(district, URGENT, catalogues.today(), [])
     with pytest.raises(NotAllowed):
         catalogue_admin.add_parameter_value(district, "min_monthly_wage", 3000,
-                                            catalogue_admin.today(), "调整")
+                                            catalogues.today(), "调整")
 
 
 CENTRE_URLS = [

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from portal.cli import seed_demo
 from portal.extensions import db
 from portal.models import CatalogueKind, CatalogueVersion, Occupation, Role
-from portal.services import catalogue_admin
+from portal.services import catalogue_admin, catalogue_sheets, catalogues
 from portal.services.catalogues import memberships
 from portal.services.errors import ServiceError
 from tests.factories import make_user
@@ -117,9 +117,9 @@ def test_AP_P5_confirm_rechecks_the_sheet_and_stays_all_or_nothing(db, upload_di
     centre_user = make_user(Role.CENTER)
     occupation("6-18-01-01", "车工")
     data = workbook([["6-18-01-02", "铣工"], ["6-18-01-01", "车工"]], LIST_HEADER)
-    start = catalogue_admin.today() + timedelta(days=3)
-    assert catalogue_admin.preview_import("urgent", data, start).ok is False  # 铣工 unknown
-    with pytest.raises(catalogue_admin.ImportRefused) as refused:
+    start = catalogues.today() + timedelta(days=3)
+    assert catalogue_sheets.preview_import("urgent", data, start).ok is False  # 铣工 unknown
+    with pytest.raises(catalogue_sheets.ImportRefused) as refused:
         catalogue_admin.apply_import(centre_user, "urgent", data, start)
     assert [r.number for r in refused.value.preview.rows if r.errors] == [2]
     db.session.rollback()
@@ -129,7 +129,7 @@ def test_AP_P5_confirm_rechecks_the_sheet_and_stays_all_or_nothing(db, upload_di
 def test_AP_P5_list_import_checks_codes_against_the_catalogue(client, centre, upload_dir):
     turner = occupation("6-18-01-01", "车工")
     grinder = occupation("6-18-01-04", "磨工", is_demo=True)
-    today = catalogue_admin.today()
+    today = catalogues.today()
     version(CatalogueKind.PROHIBITED, today - timedelta(days=30), [turner])
     start = today + timedelta(days=7)
 
@@ -153,7 +153,7 @@ def test_AP_P5_list_import_checks_codes_against_the_catalogue(client, centre, up
 
 def test_AP_P5_list_import_refuses_a_back_dated_version(client, centre, upload_dir):
     occupation("6-18-01-01", "车工")
-    yesterday = catalogue_admin.today() - timedelta(days=1)
+    yesterday = catalogues.today() - timedelta(days=1)
     page = upload(client, "urgent", workbook([["6-18-01-01", "车工"]], LIST_HEADER),
                   effective_from=yesterday.isoformat()).get_data(as_text=True)
     assert "不能早于今天" in page and 'name="token"' not in page
@@ -171,7 +171,7 @@ def test_AP_P5_formula_cells_are_refused_and_never_evaluated(client, centre, upl
 def test_AP_P5_formula_in_the_header_is_refused(db):
     data = workbook([["6-18-01-01", "车工", "中级"]], header=["=1+1", "职业（工种）名称", "等级"])
     with pytest.raises(ServiceError, match="A1"):
-        catalogue_admin.preview_import("occupations", data)
+        catalogue_sheets.preview_import("occupations", data)
 
 
 @pytest.mark.parametrize("content", [
@@ -192,12 +192,12 @@ def test_AP_P5_a_zip_that_is_not_a_workbook_is_refused(db):
     with zipfile.ZipFile(out, "w") as archive:
         archive.writestr("word/document.xml", "<w:document/>")
     with pytest.raises(ServiceError, match="不是 Excel 工作簿"):
-        catalogue_admin.preview_import("occupations", out.getvalue())
+        catalogue_sheets.preview_import("occupations", out.getvalue())
     broken = io.BytesIO()
     with zipfile.ZipFile(broken, "w") as archive:
         archive.writestr("xl/workbook.xml", "not xml at all")
     with pytest.raises(ServiceError, match="无法读取"):
-        catalogue_admin.preview_import("occupations", broken.getvalue())
+        catalogue_sheets.preview_import("occupations", broken.getvalue())
 
 
 @pytest.mark.parametrize("header", [
@@ -219,7 +219,7 @@ def test_AP_P5_sheets_over_5000_rows_are_refused(client, centre, upload_dir):
     page = upload(client, "occupations", workbook(rows)).get_data(as_text=True)
     assert "超过 5000 行" in page and 'name="token"' not in page
     assert occupation_count() == 0
-    assert len(catalogue_admin.read_sheet(workbook(rows[:5000]), occupations=True)) == 5000
+    assert len(catalogue_sheets.read_sheet(workbook(rows[:5000]), occupations=True)) == 5000
 
 
 def test_AP_P5_export_then_import_changes_nothing(client, centre, upload_dir):
@@ -230,7 +230,7 @@ def test_AP_P5_export_then_import_changes_nothing(client, centre, upload_dir):
     ).all()
     response = client.get("/center/catalogues/export.xlsx")
     assert response.status_code == 200
-    assert response.mimetype == catalogue_admin.XLSX_MIME
+    assert response.mimetype == catalogue_sheets.XLSX_MIME
     assert "attachment" in response.headers["Content-Disposition"]
     exported = response.get_data()
 
@@ -252,7 +252,7 @@ def test_AP_P5_export_then_import_changes_nothing(client, centre, upload_dir):
 
 def test_AP_P5_export_shows_the_lists_in_force_on_the_chosen_date(client, centre):
     turner = occupation("6-18-01-01", "车工")
-    start = catalogue_admin.today() + timedelta(days=20)
+    start = catalogues.today() + timedelta(days=20)
     version(CatalogueKind.URGENT, start, [turner])
     rows_now = _export_rows(client, "")
     rows_then = _export_rows(client, f"?on={start.isoformat()}")
@@ -266,9 +266,9 @@ def _export_rows(client, query: str):
 
 def test_AP_P5_version_export_round_trips_as_a_list_import(client, centre, upload_dir):
     turner = occupation("6-18-01-01", "车工")
-    old = version(CatalogueKind.URGENT, catalogue_admin.today() - timedelta(days=9), [turner])
+    old = version(CatalogueKind.URGENT, catalogues.today() - timedelta(days=9), [turner])
     exported = client.get(f"/center/catalogues/lists/urgent/versions/{old.id}/export.xlsx")
-    start = (catalogue_admin.today() + timedelta(days=1)).isoformat()
+    start = (catalogues.today() + timedelta(days=1)).isoformat()
     preview = upload(client, "urgent", exported.get_data(), effective_from=start)
     assert "较上一版本新增 0 个、移出 0 个" in preview.get_data(as_text=True)
 
@@ -284,8 +284,8 @@ def test_templates_have_a_chinese_header_and_a_text_code_column(client, centre, 
     assert "填写说明" in book.sheetnames
     # The empty template is a valid (if empty) import: the header is what the import expects.
     with pytest.raises(ServiceError, match="没有数据"):
-        catalogue_admin.preview_import(target, response.get_data(),
-                                       catalogue_admin.today() + timedelta(days=1))
+        catalogue_sheets.preview_import(target, response.get_data(),
+                                        catalogues.today() + timedelta(days=1))
 
 
 def test_download_links_opt_out_of_hx_boost(client, centre):

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from portal import rules
 from portal.extensions import db
 from portal.models import ParameterValue, Role
-from portal.services import catalogue_admin
+from portal.services import catalogue_admin, catalogues
 from portal.services.errors import ServiceError
 from portal.services.parameters import parameters_on
 from tests.factories import make_user
@@ -31,7 +31,7 @@ def post_value(client, key: str, value, effective_from, note: str = "京人社�
 
 def test_AP_subsidy_1_new_standard_takes_effect_on_its_date(client, centre):
     """AP-$1: a standard entered by the centre applies from its effective date, not before."""
-    today = catalogue_admin.today()
+    today = catalogues.today()
     start = today + timedelta(days=15)
     response = post_value(client, "subsidy_urgent_advanced", 8800, start)
     assert response.status_code == 302
@@ -52,7 +52,7 @@ def test_AP_subsidy_1_new_standard_takes_effect_on_its_date(client, centre):
 
 
 def test_AP_E6_minimum_wage_set_today_is_in_force_today(client, centre):
-    today = catalogue_admin.today()
+    today = catalogues.today()
     assert post_value(client, "min_monthly_wage", 2700, today).status_code == 302
     assert rules.wage_problems(2600, params=parameters_on(today)) == ["AP-E6"]
     assert rules.wage_problems(2600, params=parameters_on(today - timedelta(days=1))) == []
@@ -63,7 +63,7 @@ def test_AP_E6_minimum_wage_set_today_is_in_force_today(client, centre):
 
 def test_AP_subsidy_1_values_in_force_are_never_rewritten(client, centre):
     """AP-$1: no back-dating; a value in force stays; a future one may be replaced."""
-    today = catalogue_admin.today()
+    today = catalogues.today()
     back = post_value(client, "subsidy_ordinary_intermediate", 5200, today - timedelta(days=1))
     assert "不能早于今天" in back.get_data(as_text=True)
     assert post_value(client, "subsidy_ordinary_intermediate", 5200, today).status_code == 302
@@ -87,7 +87,7 @@ def test_AP_subsidy_1_values_in_force_are_never_rewritten(client, centre):
     ("no_such_parameter", 1, "调整", "不是有效的选择"),
 ])
 def test_parameter_form_refuses_bad_input(client, centre, key, value, note, message):
-    response = post_value(client, key, value, catalogue_admin.today() + timedelta(days=1), note)
+    response = post_value(client, key, value, catalogues.today() + timedelta(days=1), note)
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert message in page and "之间的整数" not in page.replace(message, "")
@@ -98,7 +98,7 @@ def test_HS_P2_class_minimum_cannot_exceed_maximum(db):
     centre_user = make_user(Role.CENTER)
     with pytest.raises(ServiceError, match="HS-P2"):
         catalogue_admin.add_parameter_value(
-            centre_user, "hs_class_min", 40, catalogue_admin.today() + timedelta(days=1), "试")
+            centre_user, "hs_class_min", 40, catalogues.today() + timedelta(days=1), "试")
 
 
 def test_parameters_page_lists_every_spec_with_its_value(client, centre):
@@ -111,7 +111,7 @@ def test_parameters_page_lists_every_spec_with_its_value(client, centre):
 
 
 def test_parameters_page_query_count_is_constant(client, centre, count_queries):
-    today = catalogue_admin.today()
+    today = catalogues.today()
     post_value(client, "min_monthly_wage", 2700, today + timedelta(days=1))
     with count_queries() as few:
         client.get("/center/parameters")

@@ -18,14 +18,9 @@ from portal import rules
 from portal.extensions import db
 from portal.forms.validators import choices
 from portal.models import Occupation
-from portal.services.catalogue_admin import (
-    CODE_HINT,
-    MAX_ROWS,
-    NAME_MAX,
-    is_valid_occupation_code,
-    normalise_code,
-    value_range,
-)
+from portal.services.catalogue_admin import value_range
+from portal.services.catalogue_sheets import MAX_ROWS
+from portal.services.catalogues import CODE_HINT, NAME_MAX
 
 _DATE_ERROR = "请填写有效日期（年-月-日）"
 
@@ -46,7 +41,7 @@ def _at_least_one(message: str):
 
 
 def _code_format(_form, field):
-    if field.data and not is_valid_occupation_code(field.data):
+    if field.data and not rules.is_valid_occupation_code(field.data):
         raise ValidationError(CODE_HINT)
 
 
@@ -80,7 +75,7 @@ class OccupationEditForm(FlaskForm):
 class OccupationForm(FlaskForm):
     code = StringField(
         "职业（工种）编码",
-        filters=[lambda v: normalise_code(v) if isinstance(v, str) else v],
+        filters=[lambda v: rules.normalise_occupation_code(v) if isinstance(v, str) else v],
         validators=[DataRequired("请填写职业（工种）编码"), _code_format, _code_unused],
         description=CODE_HINT,
     )

@@ -42,10 +42,12 @@ from .high_skill import (
 from .identifiers import (
     is_valid_credit_code,
     is_valid_mobile,
+    is_valid_occupation_code,
     is_valid_resident_id,
     mask_mobile,
     mask_resident_id,
     normalise_identifier,
+    normalise_occupation_code,
     resident_id_birth_date,
 )
 from .levels import (
@@ -99,6 +101,8 @@ __all__ = [
     "normalise_identifier",
     "resident_id_birth_date",
     "mask_mobile",
+    "normalise_occupation_code",
+    "is_valid_occupation_code",
     # levels
     "LEVELS",
     "LEVEL_LABELS",

@@ -1,10 +1,11 @@
-"""C-ID1, C-ID2, C-ID3 identifier checks and C-PII masking.
+"""C-ID1, C-ID2, C-ID3 identifier checks, C-PII masking and the AP-P5 occupation code.
 
 The ``is_valid_*`` checks accept only the canonical form; forms run user input
 through ``normalise_identifier`` first, so a stray space or a full-width digit is
 fixed before it is judged rather than silently accepted everywhere.
 """
 
+import re
 from datetime import date
 
 from stdnum.cn import ric, uscc
@@ -28,6 +29,11 @@ _CREDIT_CODE_AUTHORITY = frozenset(CREDIT_CODE_ALPHABET[1:])
 # C-ID3
 MOBILE_LENGTH = 11
 _MOBILE_FIRST_DIGIT = "1"
+
+# AP-P5: 国家职业分类大典 大类-中类-小类-细类 (X-XX-XX-XX), optionally a 工种 suffix -XX.
+_OCCUPATION_CODE = re.compile(r"[0-9]-[0-9]{2}-[0-9]{2}-[0-9]{2}(?:-[0-9]{2})?")
+# Dashes a Chinese IME types in place of "-".
+_DASHES = str.maketrans({"－": "-", "—": "-"})
 
 # C-PII: characters kept visible at each end.
 RESIDENT_ID_KEEP = (6, 4)
@@ -100,6 +106,16 @@ def is_valid_mobile(value: object) -> bool:
         and _is_ascii_digits(value)
         and value.startswith(_MOBILE_FIRST_DIGIT)
     )
+
+
+def normalise_occupation_code(value: str) -> str:
+    """AP-P5: full-width digits and dashes (typed with a Chinese IME) → ASCII, trimmed."""
+    return normalise_identifier(value.translate(_DASHES))
+
+
+def is_valid_occupation_code(value: object) -> bool:
+    """AP-P5: occupation code of the national classification, X-XX-XX-XX or X-XX-XX-XX-XX."""
+    return isinstance(value, str) and bool(_OCCUPATION_CODE.fullmatch(value))
 
 
 def _mask(value: str | None, keep: tuple[int, int]) -> str:

@@ -5,10 +5,12 @@ import pytest
 from portal.rules import (
     is_valid_credit_code,
     is_valid_mobile,
+    is_valid_occupation_code,
     is_valid_resident_id,
     mask_mobile,
     mask_resident_id,
     normalise_identifier,
+    normalise_occupation_code,
     resident_id_birth_date,
 )
 
@@ -222,3 +224,59 @@ def test_C_PII_mask_resident_id(value, masked):
 )
 def test_C_PII_mask_mobile(value, masked):
     assert mask_mobile(value) == masked
+
+
+@pytest.mark.parametrize(
+    ("value", "valid"),
+    [
+        ("6-18-01-01", True),  # 车工: 大类-中类-小类-细类
+        ("4-10-01-01", True),
+        ("6-18-01-01-02", True),  # with a 工种 suffix
+        ("1-01-00-00", True),
+        ("6-18-01", False),  # no 细类
+        ("6-18-01-1", False),
+        ("6-18-01-001", False),
+        ("6-18-01-01-", False),
+        ("6-18-01-01-2", False),
+        ("6-18-01-01-02-03", False),
+        ("61-8-01-01", False),
+        ("6-18-01-0A", False),
+        ("6180101", False),  # dashes are part of the code
+        ("6.18.01.01", False),
+        ("6－18－01－01", False),  # full-width dashes: normalise first
+        ("6—18—01—01", False),
+        (" 6-18-01-01", False),  # surrounding spaces: normalise first
+        ("6-18-01-01 ", False),
+        ("6-18-01-01\n", False),
+        ("", False),
+        (None, False),
+        (6180101, False),
+    ],
+)
+def test_AP_P5_occupation_code_format(value, valid):
+    assert is_valid_occupation_code(value) is valid
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [
+        ("6-18-01-01", "6-18-01-01"),
+        ("  6-18-01-01\t", "6-18-01-01"),
+        ("６－１８－０１－０１", "6-18-01-01"),  # digits and dashes from a Chinese IME
+        ("6—18—01—01—02", "6-18-01-01-02"),
+        ("6-18", "6-18"),  # a prefix stays a prefix (search by code start)
+        ("", ""),
+    ],
+)
+def test_AP_P5_occupation_code_normalised(typed, code):
+    assert normalise_occupation_code(typed) == code
+
+
+def test_AP_P5_normalised_occupation_code_is_valid_and_stable():
+    code = normalise_occupation_code(" ６－１８－０１－０１－０２ ")
+    assert is_valid_occupation_code(code)
+    assert normalise_occupation_code(code) == code
+
+
+def test_AP_P5_occupation_code_takes_ascii_digits_only():
+    assert not is_valid_occupation_code("٦-١٨-٠١-٠١")

@@ -31,13 +31,25 @@ from portal.forms.catalogue import (
 from portal.models import CatalogueKind, CatalogueVersion, Occupation
 from portal.render import page_or_block, toast
 from portal.services import catalogue_admin as admin
-from portal.services.catalogues import memberships
+from portal.services import catalogue_sheets as sheets
+from portal.services.catalogues import (
+    base_version,
+    list_summary,
+    members_select,
+    memberships,
+    occupation_search,
+    parameter_overview,
+    today,
+    version_diff,
+    version_form_data,
+    versions,
+)
 from portal.services.errors import ServiceError
 
 OCCUPATIONS = "center/catalogue/occupations.html"
 PENDING = "catalogue_import"  # session key: the stored upload awaiting confirmation
-LABELS = {"kinds": list(CatalogueKind), "short_labels": admin.SHORT_LABELS,
-          "targets": admin.IMPORT_TARGETS}
+LABELS = {"kinds": list(CatalogueKind), "short_labels": sheets.SHORT_LABELS,
+          "targets": sheets.IMPORT_TARGETS}
 
 
 def _day() -> date:
@@ -45,7 +57,7 @@ def _day() -> date:
     try:
         return date.fromisoformat(request.args.get("on", ""))
     except ValueError:
-        return admin.today()
+        return today()
 
 
 def _kind(kind: str) -> CatalogueKind:
@@ -56,7 +68,7 @@ def _kind(kind: str) -> CatalogueKind:
 
 
 def _xlsx(data: bytes, name: str):
-    response = send_file(BytesIO(data), mimetype=admin.XLSX_MIME, as_attachment=True,
+    response = send_file(BytesIO(data), mimetype=sheets.XLSX_MIME, as_attachment=True,
                          download_name=name, max_age=0)
     response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -70,12 +82,12 @@ def catalogues():
     day, q = _day(), request.args.get("q", "").strip()[:40]
     kind = request.args.get("list", "")
     kind = CatalogueKind(kind) if kind in {k.value for k in CatalogueKind} else None
-    page = db.paginate(admin.occupation_search(q, kind, day),
+    page = db.paginate(occupation_search(q, kind, day),
                        per_page=current_app.config["PAGE_SIZE"], error_out=False)
     return page_or_block(
         OCCUPATIONS, "results", page=page, q=q, day=day, list_kind=kind,
         flags=memberships([o.id for o in page.items], day),
-        summary=admin.list_summary(admin.today()), **LABELS)
+        summary=list_summary(today()), **LABELS)
 
 
 def _row(occupation: Occupation, form=None, status_code: int = 200):
@@ -150,14 +162,14 @@ def new_occupation():
 @bp.get("/catalogues/export.xlsx")
 def export_catalogue():
     day = _day()
-    return _xlsx(admin.export_occupations(day), f"职业目录（{day.isoformat()}）.xlsx")
+    return _xlsx(sheets.export_occupations(day), f"职业目录（{day.isoformat()}）.xlsx")
 
 
 @bp.get("/catalogues/template/<target>.xlsx")
 def catalogue_template(target: str):
-    if target not in admin.IMPORT_TARGETS:
+    if target not in sheets.IMPORT_TARGETS:
         abort(404)
-    return _xlsx(admin.sheet_template(target), f"{admin.IMPORT_TARGETS[target]}导入模板.xlsx")
+    return _xlsx(sheets.sheet_template(target), f"{sheets.IMPORT_TARGETS[target]}导入模板.xlsx")
 
 
 # ---------------------------------------------------------------------------- list versions
@@ -166,8 +178,8 @@ def catalogue_template(target: str):
 @bp.get("/catalogues/lists/<kind>")
 def catalogue_list(kind: str):
     kind = _kind(kind)
-    return render_template("center/catalogue/list.html", kind=kind, today=admin.today(),
-                           versions=admin.versions(kind, admin.today()), **LABELS)
+    return render_template("center/catalogue/list.html", kind=kind, today=today(),
+                           versions=versions(kind, today()), **LABELS)
 
 
 def _version_or_404(kind: CatalogueKind, version_id: int) -> CatalogueVersion:
@@ -180,25 +192,25 @@ def _version_or_404(kind: CatalogueKind, version_id: int) -> CatalogueVersion:
 @bp.get("/catalogues/lists/<kind>/versions/<int:version_id>")
 def catalogue_version(kind: str, version_id: int):
     version = _version_or_404(_kind(kind), version_id)
-    page = db.paginate(admin.members_select(version),
+    page = db.paginate(members_select(version),
                        per_page=current_app.config["PAGE_SIZE"], error_out=False)
     return page_or_block(
         "center/catalogue/version.html", "members", version=version, kind=version.kind,
-        page=page, today=admin.today(), diff=admin.version_diff(version), **LABELS)
+        page=page, today=today(), diff=version_diff(version), **LABELS)
 
 
 @bp.get("/catalogues/lists/<kind>/versions/<int:version_id>/export.xlsx")
 def export_catalogue_version(kind: str, version_id: int):
     version = _version_or_404(_kind(kind), version_id)
-    return _xlsx(admin.export_version(version),
+    return _xlsx(sheets.export_version(version),
                  f"{version.kind.label}（{version.effective_from.isoformat()} 起）.xlsx")
 
 
 @bp.route("/catalogues/lists/<kind>/new", methods=["GET", "POST"])
 def new_catalogue_version(kind: str):
     kind = _kind(kind)
-    base = admin.base_version(kind, request.args.get("from", type=int), admin.today())
-    form = ListVersionForm(data=admin.version_form_data(base, admin.today())
+    base = base_version(kind, request.args.get("from", type=int), today())
+    form = ListVersionForm(data=version_form_data(base, today())
                            if request.method == "GET" else None)
     if form.validate_on_submit():
         try:
@@ -213,7 +225,7 @@ def new_catalogue_version(kind: str):
             return redirect(url_for("center.catalogue_version", kind=kind.value,
                                     version_id=version.id))
     return render_template("center/catalogue/version_form.html", form=form, kind=kind,
-                           base=base, today=admin.today(), **LABELS)
+                           base=base, today=today(), **LABELS)
 
 
 # ---------------------------------------------------------------------------- Excel import
@@ -225,7 +237,7 @@ def _import_page(target: str, form, preview=None, confirm=None):
 
 
 def _import_form(target: str):
-    if target not in admin.IMPORT_TARGETS:
+    if target not in sheets.IMPORT_TARGETS:
         abort(404)
     return OccupationImportForm() if target == "occupations" else ListImportForm()
 
@@ -240,7 +252,7 @@ def import_catalogue(target: str):
     effective_from = effective_from.data if effective_from else None
     try:
         data = admin.read_upload(form.file.data, current_app.config["UPLOAD_MAX_BYTES"])
-        preview = admin.preview_import(target, data, effective_from)
+        preview = sheets.preview_import(target, data, effective_from)
     except ServiceError as err:
         form.file.errors.append(err.message)
         return _import_page(target, form)
@@ -266,7 +278,7 @@ def confirm_import(target: str):
     effective_from = pending["effective_from"] and date.fromisoformat(pending["effective_from"])
     try:
         preview = admin.apply_import(current_user, target, data, effective_from, pending["note"])
-    except admin.ImportRefused as err:
+    except sheets.ImportRefused as err:
         db.session.rollback()
         flash(err.message, "error")
         return _import_page(target, _import_form(target), err.preview)
@@ -276,7 +288,7 @@ def confirm_import(target: str):
         return redirect(url_for("center.import_catalogue", target=target))
     db.session.commit()
     admin.drop_stash(session.pop(PENDING)["token"], current_app.config["UPLOAD_DIR"])
-    flash(admin.import_summary(preview), "success")
+    flash(sheets.import_summary(preview), "success")
     if target == "occupations":
         return redirect(url_for("center.catalogues"))
     return redirect(url_for("center.catalogue_list", kind=target))
@@ -286,9 +298,9 @@ def confirm_import(target: str):
 
 
 def _parameters_page(form: ParameterValueForm):
-    day = admin.today()
+    day = today()
     return render_template("center/parameters.html", form=form, today=day,
-                           rows=admin.parameter_overview(day))
+                           rows=parameter_overview(day))
 
 
 @bp.get("/parameters")
