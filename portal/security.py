@@ -22,6 +22,8 @@ def _sqlite_foreign_keys(dbapi_connection, _record):
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        # A classroom checking in at once queues for SQLite's single writer: wait, not fail.
+        cursor.execute("PRAGMA busy_timeout=15000")
         cursor.close()
 
 

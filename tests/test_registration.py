@@ -1,10 +1,29 @@
 """Self-registration, and the live htmx validation pattern (C-ID2, C-ID3, AP-N1, AP-I1..I3)."""
 
+from pathlib import Path
+
+import pytest
 import sqlalchemy as sa
 
-from portal.models import AuditLog, Organisation, OrgKind, ReviewState, Role, User
+from portal.models import (
+    AuditLog,
+    Document,
+    DocumentKind,
+    Organisation,
+    OrgKind,
+    ReviewState,
+    Role,
+    User,
+)
+from portal.services.organisations import licensed_occupation_ids
+from tests.factories import PNG_BYTES, make_occupation, upload, use_tmp_uploads
 
 VALID_CODE = "91110105MA01DK8E71"
+
+
+@pytest.fixture(autouse=True)
+def _uploads(app, tmp_path):
+    use_tmp_uploads(app, tmp_path)
 
 
 def enterprise_form(**overrides) -> dict:
@@ -13,6 +32,7 @@ def enterprise_form(**overrides) -> dict:
         "address": "北京市朝阳区测试路1号", "size": "small", "attests_training_system": "y",
         "contact_name": "李四", "contact_phone": "13912345678", "username": "ceshi01",
         "password": "Good-pass-1", "confirm": "Good-pass-1",
+        "licence_file": upload(name="营业执照.pdf"),
     }
     data.update(overrides)
     return data
@@ -115,3 +135,47 @@ def test_non_utf8_form_body_is_handled_without_500(client, db):
                            content_type="application/x-www-form-urlencoded")
     assert response.status_code in (200, 400)
     assert _count(db, Organisation) == 0
+
+
+def test_AP_N1_registration_form_is_multipart_with_a_labelled_licence_field(client):
+    page = client.get("/register/enterprise").get_data(as_text=True)
+    assert 'enctype="multipart/form-data"' in page
+    assert '<label for="licence_file">营业执照' in page
+    assert 'type="file"' in page
+
+
+def test_AP_N1_registration_stores_the_business_licence_in_the_same_transaction(client, db, app):
+    assert client.post("/register/enterprise", data=enterprise_form()).status_code == 302
+    org = db.session.scalar(sa.select(Organisation).where(Organisation.credit_code == VALID_CODE))
+    doc = db.session.get(Document, org.licence_document_id)
+    assert doc.kind == DocumentKind.BUSINESS_LICENCE and doc.owner_org_id == org.id
+    assert doc.content_type == "application/pdf" and doc.district_code == "110105"
+    assert doc.original_name == "营业执照.pdf"
+    stored = Path(app.config["UPLOAD_DIR"]) / doc.stored_name
+    assert stored.read_bytes().startswith(b"%PDF")
+    # The licence is offered on the organisation's own page.
+    assert f"/files/{doc.id}" in client.get("/enterprise/").get_data(as_text=True)
+
+
+def test_AP_N1_registration_without_the_licence_is_refused_and_writes_nothing(client, db):
+    data = enterprise_form()
+    del data["licence_file"]
+    response = client.post("/register/enterprise", data=data)
+    assert response.status_code == 200
+    assert "请上传营业执照" in response.get_data(as_text=True)
+    assert (_count(db, Organisation), _count(db, User), _count(db, Document)) == (0, 0, 0)
+
+
+def test_AP_I2_institution_registers_with_its_school_licence_and_occupations(client, db):
+    welder = make_occupation("焊工")
+    data = enterprise_form(
+        institution_type="technical_school", independent_legal_person="y", licence_no="X-1",
+        licence_authority="市人社局", licence_valid_from="2024-01-01", attests_conditions="y",
+        occupation_ids=str(welder.id), licence_file=upload(PNG_BYTES, "许可证.png"),
+    )
+    assert client.post("/register/institution", data=data).status_code == 302
+    org = db.session.scalar(sa.select(Organisation).where(Organisation.credit_code == VALID_CODE))
+    assert org.kind == OrgKind.INSTITUTION
+    doc = db.session.get(Document, org.licence_document_id)
+    assert doc.kind == DocumentKind.SCHOOL_LICENCE and doc.content_type == "image/png"
+    assert licensed_occupation_ids(org) == [welder.id]

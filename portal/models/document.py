@@ -14,6 +14,8 @@ class DocumentKind(StrEnum):
     SCHOOL_LICENCE = "school_licence"  # 办学许可证/培训资质 (AP-I2)
     COOPERATION_AGREEMENT = "cooperation_agreement"  # 企业新型学徒培训合作协议 (AP-A2)
     ENTRUSTMENT_AGREEMENT = "entrustment_agreement"  # 委托培训协议 (AP-N4)
+    SESSION_EVIDENCE = "session_evidence"  # 培训现场照片 (AP-P3)
+    TRAINING_AGREEMENT = "training_agreement"  # 企业新型学徒培训协议 (AP-A1)
 
     @property
     def label(self) -> str:
@@ -25,6 +27,8 @@ DOCUMENT_KIND_LABELS = {
     DocumentKind.SCHOOL_LICENCE: "办学许可证或培训资质证明",
     DocumentKind.COOPERATION_AGREEMENT: "企业新型学徒培训合作协议",
     DocumentKind.ENTRUSTMENT_AGREEMENT: "委托培训协议",
+    DocumentKind.SESSION_EVIDENCE: "培训现场照片",
+    DocumentKind.TRAINING_AGREEMENT: "企业新型学徒培训协议",
 }
 
 

@@ -109,11 +109,19 @@ class StatusChangeKind(StrEnum):
                 "withdraw": "退出培训", "transfer": "转出"}[self.value]
 
 
+_OPEN_SQL = "state IN ('submitted', 'returned')"
+
+
 class StatusChange(TimestampMixin, Base):
     """学籍异动 requested by the enterprise and approved by the district (AP-P2)."""
 
     __tablename__ = "status_change"
-    __table_args__ = (sa.Index("ix_status_change_district_state", "district_code", "state"),)
+    __table_args__ = (
+        sa.Index("ix_status_change_district_state", "district_code", "state"),
+        # One open change per enrolment, enforced by the database as well as the service.
+        sa.Index("uq_status_change_one_open_per_enrolment", "enrolment_id", unique=True,
+                 postgresql_where=sa.text(_OPEN_SQL), sqlite_where=sa.text(_OPEN_SQL)),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     enrolment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrolment.id"), index=True)

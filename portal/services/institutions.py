@@ -3,14 +3,22 @@
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
 
+from portal import rules
 from portal.extensions import db
-from portal.models import Organisation, OrgKind, ReviewState, institution_occupation
+from portal.models import Occupation, Organisation, OrgKind, ReviewState, institution_occupation
 
 
-def approved_institutions(occupation_id: int | None = None, on: date | None = None):
-    """AP-I4, AP-I2: confirmed institutions; with an occupation, those whose licence covers
-    it; with a date, those whose licence is valid on it."""
+def catalogue_query(occupation_id: int | None = None, on: date | None = None,
+                    until: date | None = None) -> sa.Select:
+    """AP-I4, AP-I2: a select of the catalogue, for callers that filter, order or paginate.
+
+    AP-I4: only institutions the municipal centre approved. AP-I2, with an occupation:
+    only those whose licence covers it; with `on` (and `until`, default `on`): only those
+    whose licence is valid on every day from `on` to `until`, end dates inclusive, no end
+    date meaning no expiry. The same rule as `rules.licence_problems`, as SQL.
+    """
     q = sa.select(Organisation).where(
         Organisation.kind == OrgKind.INSTITUTION, Organisation.status == ReviewState.APPROVED
     )
@@ -20,5 +28,39 @@ def approved_institutions(occupation_id: int | None = None, on: date | None = No
     if on is not None:
         q = q.where(Organisation.licence_valid_from <= on,
                     sa.or_(Organisation.licence_valid_to.is_(None),
-                           Organisation.licence_valid_to >= on))
-    return list(db.session.scalars(q.order_by(Organisation.name)))
+                           Organisation.licence_valid_to >= (until or on)))
+    return q
+
+
+def approved_institutions(occupation_id: int | None = None, on: date | None = None,
+                          until: date | None = None) -> list[Organisation]:
+    """AP-I4, AP-I2: the institutions an enterprise may pick, by name (for form choices)."""
+    return list(db.session.scalars(
+        catalogue_query(occupation_id, on, until).order_by(Organisation.name, Organisation.id)
+    ))
+
+
+def search(name: str = "", occupation: str = "") -> sa.Select:
+    """AP-I4: the catalogue page's query; `occupation` matches an occupation's name or code.
+
+    Type, district and licensed occupations come in a constant number of queries.
+    """
+    q = catalogue_query().options(joinedload(Organisation.district),
+                                  selectinload(Organisation.licensed_occupations))
+    if name:
+        q = q.where(Organisation.name.contains(name, autoescape=True))
+    if occupation:
+        q = q.where(sa.exists().where(
+            institution_occupation.c.org_id == Organisation.id,
+            institution_occupation.c.occupation_id == Occupation.id,
+            sa.or_(Occupation.name.contains(occupation, autoescape=True),
+                   Occupation.code.startswith(occupation, autoescape=True)),
+        ))
+    return q.order_by(Organisation.name, Organisation.id)
+
+
+def licence_valid_on(org: Organisation, day: date) -> bool:
+    """AP-I2: the licence is in force on `day` (occupation coverage is checked elsewhere)."""
+    if org.licence_valid_from is None:
+        return False
+    return not rules.licence_problems(True, org.licence_valid_from, org.licence_valid_to, day, day)

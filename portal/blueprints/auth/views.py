@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from portal import rules
 from portal.blueprints import home_url
 from portal.blueprints.auth import bp
 from portal.extensions import db, limiter
@@ -14,6 +15,7 @@ from portal.models import OrgKind
 from portal.render import page_or_block
 from portal.security import start_session
 from portal.services import accounts, organisations
+from portal.services.errors import ServiceError
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -74,7 +76,8 @@ def change_password():
         accounts.change_password(current_user, form.password.data)
         db.session.commit()
         flash("密码已更新。", "success")
-        return redirect(home_url(current_user))
+        # The role guard sends a first login here with `next` (e.g. a scanned check-in code).
+        return redirect(_safe_next(request.args.get("next")) or home_url(current_user))
     return render_template("auth/change_password.html", form=form)
 
 
@@ -89,15 +92,20 @@ def _registration_form(kind: str):
 def register(kind: str):
     form = _registration_form(kind)
     if form.validate_on_submit():
-        org, user = organisations.register(
-            OrgKind(kind), form.org_fields(), form.username.data, form.password.data,
-            getattr(form, "occupation_ids", None) and form.occupation_ids.data,
-        )
-        db.session.commit()
-        start_session()
-        login_user(user)
-        flash("注册成功。请核对单位信息后提交所在区审核。", "success")
-        return redirect(home_url(user))
+        try:
+            org, user = organisations.register(
+                OrgKind(kind), form.org_fields(), form.username.data, form.password.data,
+                form.occupations(), licence=form.licence_file.data,
+            )
+        except (ServiceError, rules.RuleViolation) as err:
+            db.session.rollback()
+            form.form_errors.append(str(err))
+        else:
+            db.session.commit()
+            start_session()
+            login_user(user)
+            flash("注册成功。请核对单位信息后提交所在区审核。", "success")
+            return redirect(home_url(user))
     return render_template("auth/register.html", form=form, kind=OrgKind(kind))
 
 

@@ -6,4 +6,4 @@ from portal.models import Role
 bp = Blueprint("checkin", __name__, url_prefix="/m")
 bp.before_request(require_role(Role.TRAINEE))
 
-from portal.blueprints.checkin import views  # noqa: E402,F401
+from portal.blueprints.checkin import leave_views, views  # noqa: E402,F401

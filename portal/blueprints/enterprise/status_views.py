@@ -1,3 +1,227 @@
-"""status_views pages of the enterprise role (apprenticeship part 2)."""
+"""The enterprise's leave approvals and changes of status (AP-P2), and its training quality (AP-P4)."""
 
-from portal.blueprints.enterprise import bp  # noqa: F401
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from portal.access import get_or_404_for, leave_requests_for
+from portal.blueprints import status_pages as pages
+from portal.blueprints.enterprise import bp
+from portal.extensions import db
+from portal.forms.leave import LeaveDecisionForm
+from portal.forms.status_change import ChangeDetailsForm, StatusChangeForm
+from portal.models import (
+    Apprentice,
+    Enrolment,
+    EnrolmentState,
+    LeaveRequest,
+    LeaveState,
+    Occupation,
+    Programme,
+    ReviewState,
+    StatusChange,
+)
+from portal.render import page_or_block, toast
+from portal.services import leave as leave_service
+from portal.services import status_changes
+from portal.services.errors import ServiceError
+from portal.services.status_changes import ChangeState
+
+LEAVE_TEMPLATE = "leave/queue.html"
+LEAVE_EVENT = "leaveDecided"
+
+# --- Leave (请假) -------------------------------------------------------------------------
+
+
+def _leave_state() -> str:
+    state = request.args.get("state", LeaveState.REQUESTED.value)
+    return state if state in {s.value for s in LeaveState} | {"all"} else LeaveState.REQUESTED
+
+
+def _leave_rows(state: str) -> sa.Select:
+    q = (leave_requests_for(current_user).add_columns(Enrolment, Apprentice, Programme, Occupation)
+         .join(Apprentice, Apprentice.id == Enrolment.apprentice_id)
+         .join(Programme, Programme.id == Enrolment.programme_id)
+         .join(Occupation, Occupation.id == Programme.occupation_id))
+    if state != "all":
+        q = q.where(LeaveRequest.state == state)
+    return q.order_by(LeaveRequest.start_date, LeaveRequest.id)
+
+
+def _leave_counts() -> dict[str, int]:
+    q = leave_requests_for(current_user).with_only_columns(LeaveRequest.state, sa.func.count())
+    return dict(db.session.execute(q.group_by(LeaveRequest.state)).all())
+
+
+@bp.get("/leave")
+def leave_requests():
+    state = _leave_state()
+    page = pages.paginate_rows(_leave_rows(state))
+    return page_or_block(LEAVE_TEMPLATE, "results", page=page, state=state,
+                         counts=_leave_counts(), states=list(LeaveState),
+                         leave_days=leave_service.leave_days)
+
+
+@bp.get("/leave/counts")
+def leave_counts():
+    if not request.headers.get("HX-Request"):
+        return leave_requests()
+    return page_or_block(LEAVE_TEMPLATE, "counts", state=_leave_state(), counts=_leave_counts(),
+                         states=list(LeaveState))
+
+
+@bp.post("/leave/<int:leave_id>/decide")
+def decide_leave(leave_id: int):
+    """Inline approval (AP-P2): the row comes back in place with a toast."""
+    leave = get_or_404_for(current_user, LeaveRequest, leave_id)
+    form = LeaveDecisionForm()
+    try:
+        decision = leave_service.LeaveDecision(form.decision.data or "")
+    except ValueError:
+        abort(400)
+    try:
+        leave_service.decide(current_user, leave, decision, form.comment.data or "")
+    except ServiceError as err:
+        db.session.rollback()
+        return _leave_row(leave_id, err.message, "error")
+    db.session.commit()
+    return _leave_row(leave_id, f"已{decision.label}请假申请", "success")
+
+
+def _leave_row(leave_id: int, message: str, level: str):
+    if not request.headers.get("HX-Request"):
+        flash(message, level)
+        return redirect(url_for("enterprise.leave_requests"))
+    row = db.session.execute(_leave_rows("all").where(LeaveRequest.id == leave_id)).one()
+    response = page_or_block(LEAVE_TEMPLATE, "row", r=row, leave_days=leave_service.leave_days,
+                             row_error=message if level == "error" else None)
+    return toast(response, message, event=LEAVE_EVENT if level == "success" else None,
+                 level=level)
+
+
+# --- Changes of status (学籍异动) ----------------------------------------------------------
+
+
+@bp.get("/status-changes", endpoint="status_changes")
+def status_changes_list():
+    return pages.change_list("enterprise")
+
+
+@bp.get("/status-changes/counts")
+def status_change_counts():
+    return pages.change_counts_block("enterprise")
+
+
+def _enrolment_choices() -> list[tuple[int, str]]:
+    """The enterprise's apprentices in training or suspended (form choices narrowed to scope)."""
+    rows = db.session.execute(
+        sa.select(Enrolment.id, Apprentice.name, Occupation.name, Enrolment.status)
+        .join(Apprentice, Apprentice.id == Enrolment.apprentice_id)
+        .join(Programme, Programme.id == Enrolment.programme_id)
+        .join(Occupation, Occupation.id == Programme.occupation_id)
+        .where(Enrolment.enterprise_id == current_user.org_id,
+               Enrolment.status.in_((EnrolmentState.ACTIVE, EnrolmentState.SUSPENDED)))
+        .order_by(Apprentice.name, Enrolment.id)
+    ).all()
+    return [(i, f"{name} · {occupation} · {EnrolmentState(status).label}")
+            for i, name, occupation, status in rows]
+
+
+def _target_choices() -> list[tuple[int, str]]:
+    """Approved programmes of the enterprise with a free seat (transfer targets)."""
+    rows = db.session.execute(
+        sa.select(Programme.id, Occupation.name, Programme.start_date, Programme.enrolled_count,
+                  Programme.planned_count)
+        .join(Occupation, Occupation.id == Programme.occupation_id)
+        .where(Programme.enterprise_id == current_user.org_id,
+               Programme.status == ReviewState.APPROVED,
+               Programme.enrolled_count < Programme.planned_count)
+        .order_by(Programme.start_date.desc(), Programme.id)
+    ).all()
+    return [(i, f"{name}（{start} 开班，余{planned - taken}个名额）")
+            for i, name, start, taken, planned in rows]
+
+
+def _attach(form, err: ServiceError) -> None:
+    for field, message in getattr(err, "problems", None) or [("", err.message)]:
+        target = getattr(form, field, None)
+        (target.errors if target is not None else form.form_errors).append(message)
+
+
+@bp.route("/status-changes/new", methods=["GET", "POST"])
+def new_status_change():
+    enrolments = _enrolment_choices()
+    form = StatusChangeForm(enrolments=enrolments, targets=_target_choices())
+    if request.method == "GET" and request.args.get("enrolment_id", type=int):
+        form.enrolment_id.data = request.args.get("enrolment_id", type=int)
+    if form.validate_on_submit():
+        enrolment = db.session.get(Enrolment, form.enrolment_id.data)
+        try:
+            change = status_changes.request_change(current_user, enrolment,
+                                                   form.change_data(form.kind.data))
+        except ServiceError as err:
+            db.session.rollback()
+            _attach(form, err)
+        else:
+            db.session.commit()
+            flash("学籍异动申请已提交所在区人社局审核。", "success")
+            return redirect(url_for("enterprise.status_change", change_id=change.id))
+    return render_template("status/form.html", form=form, has_enrolments=bool(enrolments))
+
+
+def edit_form(change: StatusChange, formdata=None) -> ChangeDetailsForm:
+    """The correction form of a returned request, filled with what was sent."""
+    data = None if formdata else {
+        "effective_on": change.effective_on, "reason": change.reason,
+        "extension_months": change.extension_months,
+        "target_programme_id": change.target_programme_id,
+    }
+    return ChangeDetailsForm(formdata=formdata, data=data, kind=change.kind,
+                             targets=_target_choices())
+
+
+@bp.get("/status-changes/<int:change_id>")
+def status_change(change_id: int):
+    change = get_or_404_for(current_user, StatusChange, change_id)
+    form = edit_form(change) if ChangeState(change.state).editable else None
+    return pages.detail("enterprise", change_id, form=form)
+
+
+@bp.post("/status-changes/<int:change_id>/resubmit")
+def resubmit_status_change(change_id: int):
+    change = get_or_404_for(current_user, StatusChange, change_id)
+    form = edit_form(change, formdata=request.form)
+    if form.validate():
+        try:
+            status_changes.resubmit(current_user, change, form.change_data(change.kind))
+        except ServiceError as err:
+            db.session.rollback()
+            _attach(form, err)
+        else:
+            db.session.commit()
+            flash("修改后的申请已重新提交区人社局审核。", "success")
+            return redirect(url_for("enterprise.status_change", change_id=change_id))
+    return pages.detail("enterprise", change_id, form=form)
+
+
+@bp.post("/status-changes/<int:change_id>/cancel")
+def cancel_status_change(change_id: int):
+    change = get_or_404_for(current_user, StatusChange, change_id)
+    try:
+        status_changes.cancel(current_user, change)
+    except ServiceError as err:
+        db.session.rollback()
+        flash(err.message, "error")
+    else:
+        db.session.commit()
+        flash("已撤回学籍异动申请。", "success")
+    return redirect(url_for("enterprise.status_change", change_id=change_id))
+
+
+# --- Training quality (AP-P4) -------------------------------------------------------------
+
+
+@bp.get("/quality")
+def quality():
+    return pages.quality_page("enterprise")
+

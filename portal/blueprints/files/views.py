@@ -1,4 +1,4 @@
-"""Document downloads."""
+"""Document downloads: only through access.documents_for, so out of scope looks missing."""
 
 from flask_login import current_user
 

@@ -1,0 +1,438 @@
+"""Bulk 学徒报名 from the portal's Excel template: preview every row, then all or nothing.
+
+The sheet is refused as a whole when it is not an xlsx by content, has the wrong columns, a
+formula (any cell starting with "="; nothing is ever evaluated), more than MAX_ROWS data
+rows (counting stops there: a 10,000-row sheet is not read to its end) or too many rows for
+the seats left. Each row is checked with the same rules as the form (C-ID1, C-ID3,
+AP-E1..E6), against the other rows (a person twice) and against the database (AP-E5, a
+person already on this programme's list) in one query for the whole sheet.
+
+Confirmation re-reads the stored file and re-checks everything; the rows are then written
+in one transaction: all enrolments submitted and all their seats taken in one guarded
+UPDATE, or nothing.
+"""
+
+import re
+import secrets
+import warnings
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from io import BytesIO
+from pathlib import Path
+
+import openpyxl
+import sqlalchemy as sa
+from openpyxl.styles import Font
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
+from sqlalchemy.exc import IntegrityError
+
+from portal import rules
+from portal.extensions import db
+from portal.models import Apprentice, Enrolment, EnrolmentState, Programme
+from portal.models.base import utcnow
+from portal.services import audit
+from portal.services import enrolments as svc
+from portal.services.errors import ServiceError
+
+MAX_ROWS = 1000
+# Blank (e.g. formatted but empty) rows scanned before the sheet is refused as too long.
+_MAX_SCANNED = 10 * MAX_ROWS
+_MAX_UNZIPPED = 60 * 1024 * 1024
+_IN_CHUNK = 500  # values per IN (...): inside SQLite's bound-parameter limit
+
+NAME, ID, MOBILE = "姓名", "身份证号码", "手机号码"
+START, END = "劳动合同起始日期", "劳动合同终止日期"
+INSURED, HIRE, DISPATCHED, WAGE = "在本市缴纳社会保险", "招用类型", "劳务派遣", "月工资（元）"
+COLUMNS = (NAME, ID, MOBILE, START, END, INSURED, HIRE, DISPATCHED, WAGE)
+TEXT_COLUMNS = (ID, MOBILE)
+OPEN_ENDED = "无固定期限"
+YES, NO = "是", "否"
+_HIRE_BY_TEXT = {**{label: code for code, label in rules.HIRE_TYPES.items()},
+                 **{code: code for code in rules.HIRE_TYPES}}
+_DATE_TEXT = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+
+NOT_XLSX = "文件不是 Excel 工作簿（.xlsx）：按文件内容判断。旧版 .xls、CSV 请先用 Excel 或 WPS 另存为 .xlsx"
+UNREADABLE = "无法读取该 Excel 文件，文件可能已损坏：请用 Excel 或 WPS 打开后另存为 .xlsx 再上传"
+TOO_MANY = f"工作表超过 {MAX_ROWS} 行数据，请拆分为多个文件分批导入"
+
+
+# ------------------------------------------------------------------------------ reading
+
+
+def check_xlsx(data: bytes) -> None:
+    """By content: an xlsx is a zip holding xl/workbook.xml (and is not a zip bomb)."""
+    if not data:
+        raise ServiceError("上传的文件为空")
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            entries = archive.infolist()
+    except zipfile.BadZipFile as err:
+        raise ServiceError(NOT_XLSX) from err
+    if "xl/workbook.xml" not in {entry.filename for entry in entries}:
+        raise ServiceError(NOT_XLSX)
+    if sum(entry.file_size for entry in entries) > _MAX_UNZIPPED:
+        raise ServiceError("文件解压后过大，请删除多余的工作表、图片后再上传")
+
+
+def _is_formula(value) -> bool:
+    return isinstance(value, ArrayFormula | DataTableFormula) or (
+        isinstance(value, str) and value.lstrip().startswith("="))
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def read_sheet(data: bytes) -> list[tuple[int, tuple]]:
+    """The first worksheet's non-empty data rows as (row number, raw values in COLUMNS order)."""
+    check_xlsx(data)
+    try:
+        with warnings.catch_warnings():  # openpyxl warns about styles it does not know
+            warnings.simplefilter("ignore")
+            book = openpyxl.load_workbook(BytesIO(data), read_only=True, data_only=False)
+            try:
+                sheet = book.worksheets[0]
+                # The declared size may be wrong (or hostile): read rows as they come.
+                sheet.reset_dimensions()
+                return _read_rows(sheet.iter_rows(values_only=True))
+            finally:
+                book.close()
+    except ServiceError:
+        raise
+    except Exception as err:  # any parser failure on a broken or hostile file
+        raise ServiceError(UNREADABLE) from err
+
+
+def _formula_refused(cell: str) -> ServiceError:
+    return ServiceError(f"文件含公式（{cell} 单元格），平台不计算也不导入公式：请复制这些单元格"
+                        "后“选择性粘贴为数值”，再重新上传")
+
+
+def _read_rows(rows) -> list[tuple[int, tuple]]:
+    header = tuple(next(rows, None) or ())
+    names = [str(v).strip() if v is not None else "" for v in header]
+    while names and not names[-1]:
+        names.pop()
+    if tuple(names) != COLUMNS:
+        raise ServiceError("表头不正确：第 1 行应依次为" + "、".join(f"“{c}”" for c in COLUMNS)
+                           + f"，实际为“{'、'.join(names) or '空'}”。请下载导入模板填写")
+    found: list[tuple[int, tuple]] = []
+    for number, values in enumerate(rows, start=2):
+        if number > _MAX_SCANNED:
+            raise ServiceError(TOO_MANY)
+        for i, value in enumerate(values):
+            if _is_formula(value):
+                raise _formula_refused(f"{openpyxl.utils.get_column_letter(i + 1)}{number}")
+        if all(_blank(v) for v in values):
+            continue
+        if len(found) == MAX_ROWS:
+            raise ServiceError(TOO_MANY)
+        cells = tuple(values[:len(COLUMNS)]) + (None,) * (len(COLUMNS) - len(values))
+        found.append((number, cells))
+    return found
+
+
+# ------------------------------------------------------------------------------ one row
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _date(value) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    match = _DATE_TEXT.fullmatch(_text(value))
+    if not match:
+        return None
+    try:
+        return date(*(int(part) for part in match.groups()))
+    except ValueError:
+        return None
+
+
+def _yes_no(value) -> bool | None:
+    text = _text(value)
+    return {YES: True, NO: False}.get(text)
+
+
+@dataclass
+class PreviewRow:
+    number: int
+    name: str
+    masked_id: str
+    masked_mobile: str
+    errors: list[str] = field(default_factory=list)
+    reg: svc.Registration | None = None
+
+
+def _parse(number: int, cells: tuple) -> PreviewRow:
+    values = dict(zip(COLUMNS, cells, strict=True))
+    errors: list[str] = []
+    name = _text(values[NAME])
+    resident_id = rules.normalise_identifier(_text(values[ID]))
+    mobile = rules.normalise_identifier(_text(values[MOBILE]))
+    row = PreviewRow(number, name, rules.mask_resident_id(resident_id), rules.mask_mobile(mobile))
+
+    def refuse(message: str) -> None:
+        errors.append(f"第{number}行：{message}")
+
+    if problem := svc.name_problem(name):
+        refuse(problem)
+    id_as_number = isinstance(values[ID], int | float)
+    if id_as_number:
+        refuse(f"{ID}须以文本格式填写（数字格式会丢失末位和“X”）；" + rules.rule_message("C-ID1"))
+    start, end_text = _date(values[START]), _text(values[END])
+    if start is None:
+        refuse(f"{START}无法识别，请填写如 2025-03-01 的日期")
+    end = None if end_text == OPEN_ENDED else _date(values[END])
+    if end is None and end_text != OPEN_ENDED:
+        refuse(f"{END}无法识别：请填写日期，无固定期限合同填“{OPEN_ENDED}”")
+    insured, dispatched = _yes_no(values[INSURED]), _yes_no(values[DISPATCHED] or NO)
+    if insured is None:
+        refuse(f"{INSURED}请填写“{YES}”或“{NO}”")
+    if dispatched is None:
+        refuse(f"{DISPATCHED}请填写“{YES}”或“{NO}”（可留空，表示否）")
+    hire_type = _HIRE_BY_TEXT.get(_text(values[HIRE]), _text(values[HIRE]))
+    wage_text = _text(values[WAGE]).replace(",", "")
+    wage = int(wage_text) if wage_text.isascii() and wage_text.isdigit() else None
+    if wage is None or wage > svc.WAGE_MAX:
+        refuse(f"{WAGE}：{svc.WAGE_RANGE_MESSAGE}")
+    if not errors:
+        # Complete: the rules (C-ID1, C-ID3, AP-E1..E6) are checked in bulk by preview().
+        row.reg = svc.Registration(name, resident_id, mobile, start, end, insured, hire_type,
+                                   dispatched, wage)
+    else:
+        # Incomplete: still name the identifier rules, so one round of fixes is enough.
+        if not id_as_number and not rules.is_valid_resident_id(resident_id):
+            refuse(rules.rule_message("C-ID1"))
+        if not rules.is_valid_mobile(mobile):
+            refuse(rules.rule_message("C-ID3"))
+    row.errors = errors
+    return row
+
+
+# ------------------------------------------------------------------------------ preview
+
+
+@dataclass
+class ImportPreview:
+    rows: list[PreviewRow]
+    sheet_errors: list[str] = field(default_factory=list)
+    seats_left: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.rows) and not self.sheet_errors and not self.error_rows
+
+    @property
+    def error_rows(self) -> int:
+        return sum(1 for row in self.rows if row.errors)
+
+
+def _chunks(values: list, size: int = _IN_CHUNK):
+    for i in range(0, len(values), size):
+        yield values[i:i + size]
+
+
+def _known_people(ids: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for chunk in _chunks(ids):
+        found.update((resident_id, person_id) for resident_id, person_id in db.session.execute(
+            sa.select(Apprentice.resident_id, Apprentice.id).where(Apprentice.resident_id.in_(chunk))
+        ))
+    return found
+
+
+def _taken(programme_id: int, person_ids: list[int]) -> tuple[set[int], set[int]]:
+    """(people held elsewhere — AP-E5, people already on this programme's list)."""
+    held, listed = set(), set()
+    for chunk in _chunks(person_ids):
+        rows = db.session.execute(
+            sa.select(Enrolment.apprentice_id, Enrolment.programme_id, Enrolment.status)
+            .where(Enrolment.apprentice_id.in_(chunk), Enrolment.status.in_(svc.LIVE_STATES))
+        )
+        for person_id, programme, status in rows:
+            if status in svc.HOLDING_STATES:
+                held.add(person_id)
+            if programme == programme_id:
+                listed.add(person_id)
+    return held, listed
+
+
+def preview(programme: Programme, data: bytes, *, day: date | None = None) -> ImportPreview:
+    """Every row with its errors, named by row and rule; a constant number of queries."""
+    cells = read_sheet(data)
+    rows = [_parse(number, values) for number, values in cells]
+    params = svc.params_for(programme, day)
+    first_row: dict[str, int] = {}
+    for row in rows:
+        if row.reg is None:
+            continue
+        for rule_id in svc.registration_problems(programme.level, row.reg, params):
+            row.errors.append(f"第{row.number}行：{rules.rule_message(rule_id, params=params)}")
+        resident_id = row.reg.resident_id
+        if resident_id in first_row:
+            row.errors.append(f"第{row.number}行：{ID}与第{first_row[resident_id]}行重复")
+        else:
+            first_row[resident_id] = row.number
+    people = _known_people(list(first_row))
+    held, listed = _taken(programme.id, list(people.values()))
+    for row in rows:
+        person = people.get(row.reg.resident_id) if row.reg else None
+        if person in held:
+            row.errors.append(f"第{row.number}行：{svc.AP_E5_MESSAGE}")
+        elif person in listed:
+            row.errors.append(f"第{row.number}行：{svc.DUPLICATE_IN_PROGRAMME}")
+    result = ImportPreview(rows, seats_left=programme.planned_count - programme.enrolled_count)
+    if not rows:
+        result.sheet_errors.append("工作表中没有学徒数据")
+    elif len(rows) > result.seats_left:
+        result.sheet_errors.append(svc.quota_message(programme, len(rows)))
+    return result
+
+
+# ------------------------------------------------------------------------------ apply
+
+
+def apply(actor, programme: Programme, data: bytes, *, day: date | None = None) -> int:
+    """Re-check the stored sheet, then submit every row at once: all seats or none."""
+    svc.require_register(actor, programme)
+    checked = preview(programme, data, day=day)
+    if not checked.ok:
+        problems = checked.sheet_errors + [e for row in checked.rows for e in row.errors]
+        raise ServiceError("导入文件未通过校验（数据可能已变化）：" + "；".join(problems[:5])
+                           + "。请修改后重新上传并查看预览")
+    regs = [row.reg for row in checked.rows]
+    svc.take_seats(programme.id, len(regs))
+    people = {p.resident_id: p for chunk in _chunks([r.resident_id for r in regs])
+              for p in db.session.scalars(
+                  sa.select(Apprentice).where(Apprentice.resident_id.in_(chunk)))}
+    for reg in regs:
+        person = people.get(reg.resident_id)
+        if person is None:
+            people[reg.resident_id] = Apprentice(name=reg.name, resident_id=reg.resident_id,
+                                                 mobile=reg.mobile)
+            db.session.add(people[reg.resident_id])
+        else:
+            person.name, person.mobile = reg.name, reg.mobile
+    now = utcnow()
+    created = [
+        Enrolment(programme_id=programme.id, apprentice=people[reg.resident_id],
+                  enterprise_id=programme.enterprise_id, district_code=programme.district_code,
+                  status=EnrolmentState.SUBMITTED, submitted_at=now, **reg.enrolment_values())
+        for reg in regs
+    ]
+    db.session.add_all(created)
+    try:
+        db.session.flush()
+    except IntegrityError as err:  # AP-E5: someone enrolled one of them a moment ago
+        raise rules.RuleViolation("AP-E5") from err
+    for enrolment in created:
+        audit.record(actor, svc.OBJECT_TYPE, enrolment.id, "import",
+                     to_state=EnrolmentState.SUBMITTED, comment=f"Excel 批量报名（共{len(regs)}人）")
+    db.session.flush()
+    return len(created)
+
+
+# ------------------------------------------------------------------------------ template
+
+
+def template() -> bytes:
+    """The empty import sheet: Chinese header, ID and mobile columns formatted as TEXT."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "学徒名单"
+    sheet.append(COLUMNS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    widths = (12, 22, 16, 18, 18, 18, 16, 10, 14)
+    for index, (column, width) in enumerate(zip(COLUMNS, widths, strict=True), start=1):
+        letter = openpyxl.utils.get_column_letter(index)
+        sheet.column_dimensions[letter].width = width
+        if column in TEXT_COLUMNS:
+            # Text, so Excel keeps the leading digits, all 18 characters and the "X".
+            sheet.column_dimensions[letter].number_format = "@"
+            for row in range(2, MAX_ROWS + 2):
+                sheet.cell(row=row, column=index).number_format = "@"
+    last = MAX_ROWS + 1
+    for column, options in ((INSURED, (YES, NO)), (DISPATCHED, (YES, NO)),
+                            (HIRE, tuple(rules.HIRE_TYPES.values()))):
+        letter = openpyxl.utils.get_column_letter(COLUMNS.index(column) + 1)
+        check = DataValidation(type="list", formula1='"' + ",".join(options) + '"',
+                               allow_blank=True)
+        check.add(f"{letter}2:{letter}{last}")
+        sheet.add_data_validation(check)
+    notes = book.create_sheet("填写说明")
+    notes.column_dimensions["A"].width = 100
+    for line in (
+        f"第 1 行为表头，请勿修改；从第 2 行起每行一名学徒，最多 {MAX_ROWS} 行。",
+        f"{ID}、{MOBILE}两列已设为文本格式，请勿改为数字格式（会丢失末位和“X”）。",
+        f"{START}、{END}：如 2025-03-01；{END}按合同所写填写（含当日），"
+        f"无固定期限合同填“{OPEN_ENDED}”。" + rules.rule_message("AP-E1"),
+        f"{INSURED}：填“{YES}”或“{NO}”。" + rules.rule_message("AP-E2"),
+        f"{HIRE}：{'、'.join(rules.HIRE_TYPES.values())}。" + rules.rule_message("AP-E3"),
+        f"{DISPATCHED}：劳务派遣人员填“{YES}”，由实际用工企业（即本企业）申报和培训；可留空。",
+        f"{WAGE}：整数，不得低于本市最低工资标准（规则 AP-E6）。",
+        "不得含有公式；任一行有误时整个文件均不导入，请按预览提示修改后重新上传。",
+        "导入即提交区人社局审核，并占用项目核定名额。",
+    ):
+        notes.append([line])
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+# ------------------------------------------------------------------------------ stored uploads
+# A preview's file waits on the server under a random name; the session holds only that
+# name and the programme, so the client can neither swap the rows nor point elsewhere.
+
+_TOKEN = re.compile(r"[0-9a-f]{32}")
+_STASH_HOURS = 24
+
+
+def _stash_dir(upload_dir: str) -> Path:
+    path = Path(upload_dir) / "enrolment-imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def read_upload(upload, limit: int) -> bytes:
+    data = upload.stream.read(limit + 1) if upload is not None and upload.filename else b""
+    if not data:
+        raise ServiceError("请选择要上传的 Excel 文件")
+    if len(data) > limit:
+        raise ServiceError(f"文件不能超过 {limit // (1024 * 1024)} MB")
+    return data
+
+
+def stash(data: bytes, upload_dir: str) -> str:
+    folder = _stash_dir(upload_dir)
+    cutoff = datetime.now().timestamp() - _STASH_HOURS * 3600
+    for old in folder.glob("*.xlsx"):  # previews nobody confirmed
+        if old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
+    token = secrets.token_hex(16)
+    (folder / f"{token}.xlsx").write_bytes(data)
+    return token
+
+
+def load_stash(token: str | None, upload_dir: str) -> bytes | None:
+    if not isinstance(token, str) or not _TOKEN.fullmatch(token):
+        return None
+    path = _stash_dir(upload_dir) / f"{token}.xlsx"
+    return path.read_bytes() if path.is_file() else None
+
+
+def drop_stash(token: str | None, upload_dir: str) -> None:
+    if isinstance(token, str) and _TOKEN.fullmatch(token):
+        (_stash_dir(upload_dir) / f"{token}.xlsx").unlink(missing_ok=True)
