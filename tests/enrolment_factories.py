@@ -57,7 +57,7 @@ def make_mentor(org_id: int, kind: MentorKind = MentorKind.ENTERPRISE, **fields)
 
 def make_enrolment(state: EnrolmentState = EnrolmentState.ACTIVE, programme: Programme | None = None,
                    apprentice: Apprentice | None = None, with_user: bool = True,
-                   **fields) -> Enrolment:
+                   mentored: bool = False, **fields) -> Enrolment:
     """An enrolment in an approved programme; holding states take a seat (enrolled_count)."""
     programme = programme or make_programme(status=ReviewState.APPROVED)
     apprentice = apprentice or make_apprentice(with_user=with_user)
@@ -65,6 +65,9 @@ def make_enrolment(state: EnrolmentState = EnrolmentState.ACTIVE, programme: Pro
                   hire_type="new_hire", monthly_wage=6000)
     if state in (EnrolmentState.ACTIVE, EnrolmentState.SUSPENDED, EnrolmentState.COMPLETED):
         values["established_on"] = programme.start_date
+    if mentored:  # AP-M1: one enterprise mentor and one institution teacher
+        values["enterprise_mentor_id"] = make_mentor(programme.enterprise_id).id
+        values["teacher_id"] = make_mentor(programme.institution_id, MentorKind.TEACHER).id
     values.update(fields)
     enrolment = Enrolment(programme_id=programme.id, apprentice_id=apprentice.id,
                           enterprise_id=programme.enterprise_id,

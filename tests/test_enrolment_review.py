@@ -37,10 +37,10 @@ def _reviewer(login, district="110105"):
     return user
 
 
-def _submitted(programme=None, agreed=True, **fields):
+def _submitted(programme=None, agreed=True, mentored=True, **fields):
     programme = programme or make_programme(status=ReviewState.APPROVED)
-    enrolment = make_enrolment(EnrolmentState.SUBMITTED, programme=programme, with_user=False,
-                               **fields)
+    enrolment = make_enrolment(EnrolmentState.SUBMITTED, mentored=mentored, programme=programme,
+                               with_user=False, **fields)
     if agreed:
         make_agreement(programme, [enrolment])
     return enrolment
@@ -77,7 +77,7 @@ def test_AP_W2_approval_establishes_record_and_trainee_account(client, login, db
 def test_AP_W2_existing_trainee_account_is_reused(client, login, db):
     programme = make_programme(status=ReviewState.APPROVED)
     person = make_apprentice(with_user=True)
-    enrolment = make_enrolment(EnrolmentState.SUBMITTED, programme=programme, apprentice=person)
+    enrolment = make_enrolment(EnrolmentState.SUBMITTED, mentored=True, programme=programme, apprentice=person)
     make_agreement(programme, [enrolment])
     _reviewer(login)
     _review(client, enrolment)
@@ -113,7 +113,7 @@ def test_AP_A1_collective_agreement_for_a_batch_of_the_same_programme(client, lo
     owner = approved_enterprise_user()
     programme = make_programme(status=ReviewState.APPROVED,
                                enterprise=db.session.get(Organisation, owner.org_id))
-    batch = [make_enrolment(EnrolmentState.SUBMITTED, programme=programme) for _ in range(3)]
+    batch = [make_enrolment(EnrolmentState.SUBMITTED, mentored=True, programme=programme) for _ in range(3)]
     active = make_enrolment(EnrolmentState.ACTIVE, programme=programme)
     login(owner)
     roster = client.get(f"/enterprise/programmes/{programme.id}/apprentices").get_data(as_text=True)
@@ -141,7 +141,7 @@ def test_AP_A1_individual_agreement_on_the_detail_page_then_approval(client, log
     owner = approved_enterprise_user()
     programme = make_programme(status=ReviewState.APPROVED,
                                enterprise=db.session.get(Organisation, owner.org_id))
-    enrolment = make_enrolment(EnrolmentState.SUBMITTED, programme=programme)
+    enrolment = make_enrolment(EnrolmentState.SUBMITTED, mentored=True, programme=programme)
     login(owner)
     future = (svc.today() + timedelta(days=2)).isoformat()
     client.post(f"/enterprise/enrolments/{enrolment.id}/agreement", data={"signed_on": future})
@@ -347,7 +347,7 @@ def test_enterprise_lists_query_count_is_constant(client, login, count_queries):
             client.get(url)
         few[url] = len(statements)
     for _ in range(10):
-        make_enrolment(EnrolmentState.SUBMITTED, programme=programme)
+        make_enrolment(EnrolmentState.SUBMITTED, mentored=True, programme=programme)
     for url in urls:
         with count_queries() as statements:
             body = client.get(url).get_data(as_text=True)
@@ -359,3 +359,12 @@ def db_org(user) -> Organisation:
     from portal.extensions import db
 
     return db.session.get(Organisation, user.org_id)
+
+
+def test_AP_M1_record_is_not_established_before_both_mentors_are_assigned(client, login, db):
+    enrolment = _submitted(mentored=False)
+    _reviewer(login)
+    body = _review(client, enrolment).get_data(as_text=True)
+    assert "AP-M1" in body
+    db.session.expire_all()
+    assert db.session.get(Enrolment, enrolment.id).status == EnrolmentState.SUBMITTED

@@ -296,3 +296,21 @@ def test_double_submit_is_refused_and_audited_once(db, setting):
     submits = db.session.scalar(sa.select(sa.func.count()).select_from(AuditLog).where(
         AuditLog.object_type == "programme", AuditLog.action == "submit"))
     assert submits == 1
+
+
+def test_approved_programme_links_to_its_training_pages(client, login, db, setting):
+    occupation, institution, owner, enterprise = setting
+    programme = make_programme(status=ReviewState.APPROVED, enterprise=enterprise,
+                               occupation=occupation, institution=institution)
+    login(owner)
+    page = client.get(f"/enterprise/programmes/{programme.id}").get_data(as_text=True)
+    for path in ("apprentices", "mentors", "credits"):
+        assert f"/enterprise/programmes/{programme.id}/{path}" in page
+    assert "出勤率" in page and "流失率" in page
+    for link in ("/enterprise/programmes/%d/apprentices", "/enterprise/programmes/%d/mentors",
+                 "/enterprise/programmes/%d/credits"):
+        assert client.get(link % programme.id).status_code == 200
+    client.post("/logout")
+    login(make_user(Role.DISTRICT, district="110105"))
+    page = client.get(f"/district/programmes/{programme.id}").get_data(as_text=True)
+    assert f"/district/enrolments?programme_id={programme.id}" in page

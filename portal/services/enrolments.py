@@ -51,6 +51,7 @@ from portal.models import (
 from portal.models.base import utcnow
 from portal.services import audit, catalogues, documents
 from portal.services.errors import NotAllowed, ServiceError, StateConflict
+from portal.services.mentors import mentor_problems
 from portal.services.parameters import parameters_on
 from portal.services.passwords import hash_password
 from portal.services.review import Decision
@@ -448,9 +449,10 @@ def ensure_trainee_account(actor, person: Apprentice) -> User | None:
 
 
 def establishment_values(enrolment: Enrolment, programme: Programme, day: date) -> dict:
-    """AP-W2, AP-A1, AP-P5: what establishing the record on `day` writes, or a refusal."""
-    if enrolment.agreement_id is None:
-        raise rules.RuleViolation("AP-A1")
+    """AP-W2, AP-A1, AP-M1, AP-P5: what establishing the record on `day` writes, or a refusal."""
+    problems = (["AP-A1"] if enrolment.agreement_id is None else []) + mentor_problems(enrolment)
+    if problems:
+        raise rules.RuleViolation(rules.in_catalogue_order(problems))
     person = db.session.get(Apprentice, enrolment.apprentice_id)
     _check(programme, Registration.of(enrolment, person), day)
     flags = catalogues.flags_for(programme.occupation_id, day)
@@ -467,7 +469,7 @@ def district_review(actor, enrolment: Enrolment, decision: Decision, comment: st
 
     Approval needs a training agreement (AP-A1), re-checks AP-E1..E6, freezes the catalogue
     facts in force on the approval day (AP-P5) and opens a trainee account if the person has
-    none. A return or rejection frees the seat. Mentors (AP-M1) are checked elsewhere.
+    none. Both mentors must be assigned first (AP-M1). A return or rejection frees the seat.
     """
     target = DECISIONS.get(decision)
     if target is None:

@@ -29,6 +29,7 @@ from portal.models import (
 )
 from portal.models.base import utcnow
 from portal.services import audit, catalogues
+from portal.services.enrolments import QuotaExceeded, release_seat, take_seats
 from portal.services.errors import NotAllowed, ServiceError, StateConflict
 from portal.services.programmes import period_end
 from portal.services.review import Decision
@@ -347,28 +348,6 @@ def _set_enrolment(enrolment: Enrolment, sources, target: EnrolmentState, kind, 
                            "请退回或不予批准并说明理由")
 
 
-def free_seat(programme_id: int) -> None:
-    """The enrolment leaves its programme: one seat back (never below zero)."""
-    db.session.execute(
-        sa.update(Programme)
-        .where(Programme.id == programme_id, Programme.enrolled_count > 0)
-        .values(enrolled_count=Programme.enrolled_count - 1)
-        .execution_options(synchronize_session=False)
-    )
-
-
-def take_seat(programme_id: int, enterprise_id: int) -> bool:
-    """One seat in an approved programme of the enterprise, atomically; False if full."""
-    return db.session.execute(
-        sa.update(Programme)
-        .where(Programme.id == programme_id, Programme.enterprise_id == enterprise_id,
-               Programme.status == ReviewState.APPROVED,
-               Programme.enrolled_count < Programme.planned_count)
-        .values(enrolled_count=Programme.enrolled_count + 1)
-        .execution_options(synchronize_session=False)
-    ).rowcount == 1
-
-
 def _apply(actor, change: StatusChange, comment: str) -> None:
     """The approved change, in the decision's transaction (the view rolls back on refusal)."""
     enrolment = db.session.scalar(sa.select(Enrolment).where(Enrolment.id == change.enrolment_id)
@@ -392,15 +371,20 @@ def _apply(actor, change: StatusChange, comment: str) -> None:
     audit.record(actor, ENROLMENT_OBJECT, enrolment.id, change.kind.value,
                  from_state=enrolment.status, to_state=target, comment=note)
     if change.kind in (K.WITHDRAW, K.TRANSFER):
-        free_seat(enrolment.programme_id)
+        release_seat(enrolment.programme_id)
     if change.kind == K.TRANSFER:
         _transfer_in(actor, enrolment, change, note)
 
 
 def _transfer_in(actor, old: Enrolment, change: StatusChange, note: str) -> Enrolment:
     target = db.session.get(Programme, change.target_programme_id)
-    if target is None or not take_seat(target.id, old.enterprise_id):
-        raise ServiceError("目标项目已满或已不可转入，转出未办理；请退回企业重新选择项目")
+    if (target is None or target.enterprise_id != old.enterprise_id
+            or target.status != ReviewState.APPROVED):
+        raise ServiceError("目标项目已不可转入，转出未办理；请退回企业重新选择项目")
+    try:
+        take_seats(target.id)
+    except QuotaExceeded:
+        raise ServiceError("目标项目已满，转出未办理；请退回企业重新选择项目") from None
     current = db.session.get(Programme, old.programme_id)
     # AP-P5: the new student record uses the catalogues in force on the day it is established.
     flags = catalogues.flags_for(target.occupation_id, change.effective_on)

@@ -8,6 +8,7 @@ bp.before_request(require_role(Role.CENTER))
 
 from portal.blueprints.center import (  # noqa: E402,F401
     catalogue_views,
+    enrolment_views,
     programme_views,
     status_views,
     views,

@@ -14,7 +14,7 @@ from portal.blueprints.checkin import bp
 from portal.extensions import db
 from portal.models import ClassSession
 from portal.render import page_or_block
-from portal.services import attendance
+from portal.services import attendance, credits, enrolments
 from portal.services.errors import NotAllowed, ServiceError
 
 REFUSAL_STATUS = {attendance.TokenRefused: 400, NotAllowed: 403}
@@ -30,8 +30,10 @@ def home():
     check_ins = attendance.own_check_ins(current_user,
                                          [s.id for s in (*today, *history.items)])
     block = "history" if request.args.get("page") else "today"
+    enrolment = enrolments.current_enrolment_for(current_user)
+    progress = credits.trainee_progress(enrolment.id) if enrolment is not None else None
     return page_or_block("checkin/home.html", block, today_sessions=today, history=history,
-                         check_ins=check_ins)
+                         check_ins=check_ins, progress=progress)
 
 
 def _refused(err: ServiceError):
