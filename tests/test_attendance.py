@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 import sqlalchemy as sa
 
+from portal import clock
 from portal.extensions import db
 from portal.models import (
     Apprentice,
@@ -99,7 +100,7 @@ def test_institution_opens_a_session_and_the_screen_shows_a_qr_code_of_the_check
     session = db.session.scalar(sa.select(ClassSession))
     assert response.headers["Location"] == f"/institution/sessions/{session.id}"
     # Typed in Beijing time, kept as UTC like every other timestamp.
-    assert session.starts_at == attendance.beijing_to_utc(
+    assert session.starts_at == clock.beijing_to_utc(
         datetime(2026, 11, 23, 9, 0))
     assert session.starts_at.hour == 1
     assert (session.org_id, session.opened_by_id) == (world.programme.institution_id,
@@ -515,11 +516,11 @@ def test_AP_P4_attendance_counts_over_closed_sessions_in_one_query(world, count_
     make_class_session(programme)  # still open: not counted
     second = make_enrolment(programme=programme)
     late_joiner = make_enrolment(programme=programme,
-                                 established_on=attendance.beijing_day(s2.starts_at))
+                                 established_on=clock.beijing_day(s2.starts_at))
     make_enrolment(state=EnrolmentState.SUSPENDED, programme=programme)
     gone = make_enrolment(state=EnrolmentState.WITHDRAWN, programme=programme,
                           established_on=programme.start_date,
-                          ended_on=attendance.beijing_day(s1.starts_at))  # last day: s1
+                          ended_on=clock.beijing_day(s1.starts_at))  # last day: s1
     for session, enrolment in ((s1, world.enrolment), (s2, world.enrolment), (s1, gone),
                                (s2, late_joiner)):
         db.session.add(CheckIn(session_id=session.id, enrolment_id=enrolment.id,
@@ -539,7 +540,7 @@ def test_AP_P4_attendance_counts_over_closed_sessions_in_one_query(world, count_
 def test_AP_P4_a_session_counts_on_its_beijing_day(world):
     # 23:30 UTC is 07:30 the next morning in Beijing.
     day = date(2026, 6, 2)
-    start = attendance.beijing_to_utc(datetime(2026, 6, 2, 7, 30))
+    start = clock.beijing_to_utc(datetime(2026, 6, 2, 7, 30))
     assert start.day == 1
     make_class_session(world.programme, closed=True, starts_at=start)
     make_enrolment(programme=world.programme, established_on=day)

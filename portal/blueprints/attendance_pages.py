@@ -13,7 +13,7 @@ from flask import current_app, flash, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
-from portal import rules
+from portal import clock, rules
 from portal.access import class_sessions_for, get_or_404_for
 from portal.extensions import db
 from portal.forms.attendance import EvidenceForm, SessionForm
@@ -81,14 +81,14 @@ def new_page(prefix: str):
     form.programme_id.choices = [(p.id, programme_label(p)) for p in programmes]
     if request.method == "GET":
         form.programme_id.data = request.args.get("programme_id", type=int)
-        form.starts_at.data = datetime.now(attendance.BEIJING).replace(second=0, microsecond=0,
+        form.starts_at.data = datetime.now(clock.BEIJING).replace(second=0, microsecond=0,
                                                                         tzinfo=None)
     if form.validate_on_submit():
         programme = get_or_404_for(current_user, Programme, form.programme_id.data)
         try:
             session = attendance.open_session(
                 current_user, programme, form.title.data,
-                attendance.beijing_to_utc(form.starts_at.data), form.late_after_minutes.data)
+                clock.beijing_to_utc(form.starts_at.data), form.late_after_minutes.data)
         except ServiceError as err:
             db.session.rollback()
             form.form_errors.append(err.message)

@@ -1,6 +1,5 @@
 """The programme application form (AP-W1); cross-field rules come from services.programmes."""
 
-from datetime import date
 
 import sqlalchemy as sa
 from flask_wtf import FlaskForm
@@ -15,7 +14,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from portal import rules
+from portal import clock, rules
 from portal.extensions import db
 from portal.forms.validators import add_rule_errors, choices
 from portal.models import CatalogueKind, Occupation, Organisation, OrgKind, ReviewState
@@ -84,7 +83,7 @@ class ProgrammeForm(FlaskForm):
     def __init__(self, enterprise: Organisation, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.enterprise = enterprise
-        day = self.start_date.data or date.today()
+        day = self.start_date.data or clock.today()
         occupations = list(db.session.scalars(sa.select(Occupation).order_by(Occupation.code)))
         flags = catalogues.memberships([o.id for o in occupations], day)
         self.occupation_id.choices = choices(

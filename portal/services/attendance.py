@@ -13,8 +13,7 @@ caller catches the IntegrityError of a second one and answers "已签到" (idemp
 
 import time
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -23,6 +22,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
 from portal.access import can, class_sessions_for
+from portal.clock import beijing_day, beijing_day_bounds, utc_naive
 from portal.extensions import db
 from portal.models import (
     Apprentice,
@@ -42,7 +42,6 @@ from portal.services import audit, documents
 from portal.services.errors import NotAllowed, ServiceError, StateConflict
 
 OBJECT_TYPE = "class_session"
-BEIJING = ZoneInfo("Asia/Shanghai")
 
 WINDOW_SECONDS = 30  # the code on the screen changes every window
 TOKEN_MAX_AGE = 2 * WINDOW_SECONDS  # one window on screen plus one window of grace
@@ -56,9 +55,7 @@ TOKEN_INVALID = "二维码无效"
 SESSION_CLOSED = "本次课堂已结束签到"
 NOT_ENROLLED = "您不是本课堂所属培训项目的在训学员，不能签到。如有疑问请联系所在企业。"
 
-# AP-P3: the document kind of session evidence. The kind needs a new DocumentKind value (and
-# a migration widening the CHECK constraint); until it exists, evidence upload is switched
-# off and the pages say so.
+# AP-P3: photos of the training site.
 EVIDENCE_KIND = DocumentKind.SESSION_EVIDENCE
 EVIDENCE_TYPES = ("image/jpeg", "image/png")
 EVIDENCE_LABEL = "JPG 或 PNG 照片"
@@ -73,27 +70,8 @@ def _clock() -> float:
     return time.time()
 
 
-def utc_naive(moment: float) -> datetime:
-    return datetime.fromtimestamp(moment, UTC).replace(tzinfo=None)
-
-
 def now_utc() -> datetime:
     return utc_naive(_clock())
-
-
-def beijing_to_utc(local: datetime) -> datetime:
-    """A wall-clock time typed in Beijing → the naive UTC the database keeps."""
-    return local.replace(tzinfo=BEIJING).astimezone(UTC).replace(tzinfo=None)
-
-
-def beijing_day(moment: datetime) -> date:
-    return moment.replace(tzinfo=UTC).astimezone(BEIJING).date()
-
-
-def beijing_day_bounds(day: date) -> tuple[datetime, datetime]:
-    """The naive-UTC interval [start, end) of a Beijing calendar day."""
-    start = beijing_to_utc(datetime.combine(day, datetime.min.time()))
-    return start, start + timedelta(days=1)
 
 
 def today(now: float | None = None) -> date:

@@ -6,19 +6,18 @@ Nothing here changes state; the changes are in ``catalogue_admin``.
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import sqlalchemy as sa
 
 from portal import rules
+from portal.clock import today  # noqa: F401 - today is part of this module's API
 from portal.extensions import db
 from portal.models import CatalogueItem, CatalogueKind, CatalogueVersion, Occupation, User
 from portal.models import ParameterValue as ParameterRow
 from portal.services.errors import ServiceError
 from portal.services.parameters import parameters_on
 
-BEIJING = ZoneInfo("Asia/Shanghai")
 CODE_HINT = "编码格式应为 X-XX-XX-XX（工种可再加 -XX），如 6-18-01-01"
 NAME_MAX = 80
 _LEVEL_BY_TEXT = {**{label: code for code, label in rules.LEVEL_LABELS.items()},
@@ -28,9 +27,6 @@ LEVEL_HINT = "可填：" + "、".join(rules.LEVEL_LABELS.values())
 _IN_CHUNK = 500  # codes per IN (...) query: well inside SQLite's bound-parameter limit
 
 
-def today() -> date:
-    """The calendar day in Beijing, whatever the server's time zone."""
-    return datetime.now(BEIJING).date()
 
 
 def version_in_force(kind: CatalogueKind, day: date) -> CatalogueVersion | None:

@@ -11,14 +11,14 @@ is not in the future and not before the programme starts.
 """
 
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import date
 from types import MappingProxyType
 
 import sqlalchemy as sa
-from flask_babel import get_timezone
 
 from portal import rules
 from portal.access import training_side
+from portal.clock import today  # noqa: F401 - today is part of this module's API
 from portal.extensions import db
 from portal.models import (
     Apprentice,
@@ -49,9 +49,6 @@ CREDIT_STATES = frozenset({EnrolmentState.ACTIVE})
 HOURS_MESSAGE = f"学时须为1至{MAX_HOURS_PER_DAY}之间的整数（每条记录为一天的学时）"
 
 
-def today() -> date:
-    """Today in Beijing (the portal's timezone), for "not in the future"."""
-    return datetime.now(get_timezone()).date()
 
 
 def format_credits(value: float) -> str:

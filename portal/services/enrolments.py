@@ -23,8 +23,7 @@ enrolments (contract, wage, history) through ``access.enrolments_for``.
 import secrets
 import string
 from dataclasses import dataclass
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -33,6 +32,7 @@ from sqlalchemy.orm.util import identity_key
 
 from portal import rules
 from portal.access import can
+from portal.clock import today  # noqa: F401 - today is part of this module's API
 from portal.extensions import db
 from portal.models import (
     HOLDING_STATES,
@@ -57,7 +57,6 @@ from portal.services.passwords import hash_password
 from portal.services.review import Decision
 
 OBJECT_TYPE = "enrolment"
-BEIJING = ZoneInfo("Asia/Shanghai")
 S = EnrolmentState
 
 # States in which a registration is still on the programme's list (a second one for the
@@ -80,9 +79,6 @@ class QuotaExceeded(ServiceError):
     """The programme's approved headcount (核定人数) is used up."""
 
 
-def today() -> date:
-    """The calendar day in Beijing, whatever the server's time zone."""
-    return datetime.now(BEIJING).date()
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,13 @@ Each function checks permission and state through `access.can`, writes the audit
 (C-AUD) and flushes; the view commits.
 """
 
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
 from portal.access import can
+from portal.clock import today  # noqa: F401 - today is part of this module's API
 from portal.extensions import db
 from portal.models import AuditLog, Enrolment, EnrolmentState, LeaveRequest, LeaveState
 from portal.models.base import utcnow
@@ -30,7 +30,6 @@ MAX_LEAVE_DAYS = 90
 # Leave that still claims its days: a new request may not overlap one of these (AP-P2).
 OPEN_STATES = (LeaveState.REQUESTED, LeaveState.APPROVED)
 
-BEIJING = ZoneInfo("Asia/Shanghai")
 ALREADY_HANDLED = "该请假申请已被处理，请刷新后查看最新状态"
 NOT_IN_TRAINING = "您当前不在培训中（暂停培训或已结束），不能请假（规则 AP-P2）"
 
@@ -48,9 +47,6 @@ _DECISION_STATES = {LeaveDecision.APPROVE: LeaveState.APPROVED,
                     LeaveDecision.REJECT: LeaveState.REJECTED}
 
 
-def today() -> date:
-    """The calendar day in Beijing, whatever the server's time zone."""
-    return datetime.now(BEIJING).date()
 
 
 def leave_days(start: date, end: date) -> int:
