@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload
 
 from portal import clock, rules
 from portal.access import class_sessions_for, get_or_404_for
+from portal.blueprints.routes import GET, GET_POST, POST, Route
 from portal.extensions import db
 from portal.forms.attendance import EvidenceForm, SessionForm
 from portal.models import CheckIn, ClassSession, Programme
@@ -177,3 +178,14 @@ def add_evidence(prefix: str, session_id: int):
             flash("照片已上传。", "success")
             return redirect(url_for(f"{prefix}.class_session", session_id=session_id))
     return session_page(prefix, session_id, evidence_form=form)
+
+
+ROUTES: tuple[Route, ...] = (
+    ("/sessions", "sessions", list_page, GET),
+    ("/sessions/new", "new_session", new_page, GET_POST),
+    ("/sessions/<int:session_id>", "class_session", session_page, GET),
+    ("/sessions/<int:session_id>/qr", "session_qr", qr_block, GET),
+    ("/sessions/<int:session_id>/attendees", "session_attendees", attendees_block, GET),
+    ("/sessions/<int:session_id>/close", "close_session", close, POST),
+    ("/sessions/<int:session_id>/evidence", "add_evidence", add_evidence, POST),
+)

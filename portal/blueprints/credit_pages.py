@@ -18,6 +18,7 @@ from portal.blueprints.mentor_pages import (
     programme_header,
     programme_roster,
 )
+from portal.blueprints.routes import GET, GET_POST, POST, Route
 from portal.extensions import db
 from portal.forms.credit import CreditForm
 from portal.models import CreditRecord, Enrolment, EnrolmentState, OrgKind, Programme
@@ -154,3 +155,9 @@ def _first_error(form: CreditForm) -> str:
                                        if name is not None for e in errs]
     return errors[0] if errors else "未能记录，请检查填写内容"
 
+
+ROUTES: tuple[Route, ...] = (
+    ("/programmes/<int:programme_id>/credits", "programme_credits", overview, GET),
+    ("/programmes/<int:programme_id>/credits", "record_credits", record_for_class, POST),
+    ("/programmes/<int:programme_id>/credits/<int:enrolment_id>", "apprentice_credits", apprentice, GET_POST),
+)

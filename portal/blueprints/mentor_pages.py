@@ -4,6 +4,8 @@ An enterprise keeps its enterprise mentors and an institution its teachers; on a
 mentor page each side assigns its own kind to the programme's apprentices.
 """
 
+from functools import partial
+
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -11,6 +13,7 @@ from sqlalchemy.orm import joinedload
 
 from portal import rules
 from portal.access import get_or_404_for, training_side, visible
+from portal.blueprints.routes import GET, GET_POST, POST, Route
 from portal.extensions import db
 from portal.forms.mentor import AssignForm, AssignOneForm, mentor_form
 from portal.models import (
@@ -260,3 +263,15 @@ def _assign(programme: Programme, enrolments: list[Enrolment], mentor_id: int | 
     db.session.commit()
     label = mentors.SIDE_KIND[training_side(current_user, programme)].label
     return f"已为{changed}名学徒指派{label}：{mentor.name}", "success"
+
+
+ROUTES: tuple[Route, ...] = (
+    ("/mentors", "mentors", list_page, GET),
+    ("/mentors/new", "new_mentor", form_page, GET_POST),
+    ("/mentors/<int:mentor_id>/edit", "edit_mentor", form_page, GET_POST),
+    ("/mentors/<int:mentor_id>/deactivate", "deactivate_mentor", partial(set_active, active=False), POST),
+    ("/mentors/<int:mentor_id>/activate", "activate_mentor", partial(set_active, active=True), POST),
+    ("/programmes/<int:programme_id>/mentors", "programme_mentors", programme_page, GET),
+    ("/programmes/<int:programme_id>/mentors/assign", "assign_mentors", assign_selected, POST),
+    ("/programmes/<int:programme_id>/mentors/<int:enrolment_id>", "assign_mentor", assign_one, POST),
+)
