@@ -3,18 +3,18 @@
 from datetime import date
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, request, url_for
+from flask import current_app, flash, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import aliased, joinedload
 
 from portal import rules
 from portal.access import can, get_or_404_for, programmes_for
+from portal.blueprints import review_actions
 from portal.extensions import db
 from portal.models import District, Document, Occupation, Organisation, Programme, ReviewState
-from portal.render import page_or_block, toast
-from portal.services import audit, catalogues, programmes
+from portal.render import page_or_block
+from portal.services import audit, catalogues, programmes, rates
 from portal.services.errors import ServiceError
-from portal.services.review import Decision
 
 REVIEW_STEPS = {"district": programmes.district_review, "center": programmes.center_review}
 DEFAULT_STATUS = {"district": ReviewState.SUBMITTED, "center": ReviewState.DISTRICT_APPROVED}
@@ -140,6 +140,8 @@ def detail_context(programme: Programme) -> dict:
         "timeline": audit.timeline(programmes.OBJECT_TYPE, programme.id),
         "entrusted": db.session.get(Organisation, programme.entrusted_enterprise_id)
         if programme.entrusted_enterprise_id else None,
+        "rates": rates.programme_rates([programme.id])[programme.id]
+        if programme.status == ReviewState.APPROVED else None,
     }
 
 
@@ -152,47 +154,24 @@ def detail(prefix: str, programme_id: int, error: str | None = None):
 def decide(prefix: str, programme_id: int):
     """Inline review: htmx gets the row back in place (plus a toast); plain POST redirects."""
     programme = load(programme_id)
-    comment = request.form.get("comment", "")
-    try:
-        decision = Decision(request.form.get("decision", ""))
-    except ValueError:
-        abort(400)
-    try:
-        REVIEW_STEPS[prefix](current_user, programme, decision, comment)
-    except ServiceError as err:
-        db.session.rollback()
-        return _review_refused(prefix, programme_id, err.message)
-    db.session.commit()
-    message = f"已{decision.label}：{_enterprise_name(programme)}"
-    if not request.headers.get("HX-Request"):
-        flash(message, "success")
-        return redirect(request.referrer if _same_site(request.referrer)
-                        else url_for(f"{prefix}.programmes"))
-    return _row(prefix, programme.id, message, "success")
+    return review_actions.decide(
+        REVIEW_STEPS[prefix], programme, label=_enterprise_name(programme),
+        event="programmeReviewed",
+        render_row=lambda row_error: _row(prefix, programme_id, row_error),
+        detail_url=url_for(f"{prefix}.programme", programme_id=programme_id),
+        list_url=url_for(f"{prefix}.programmes"),
+    )
 
 
-def _review_refused(prefix: str, programme_id: int, message: str):
-    if not request.headers.get("HX-Request"):
-        flash(message, "error")
-        return redirect(url_for(f"{prefix}.programme", programme_id=programme_id))
-    return _row(prefix, programme_id, message, "error", row_error=message)
-
-
-def _row(prefix: str, programme_id: int, message: str, level: str, row_error: str | None = None):
+def _row(prefix: str, programme_id: int, row_error: str | None = None):
     programme = db.session.scalar(_eager(sa.select(Programme)).where(Programme.id == programme_id))
-    response = page_or_block(QUEUE_TEMPLATE, "row", p=programme, prefix=prefix,
-                             row_error=row_error, urgent=_urgent_flags([programme]))
-    return toast(response, message, event="programmeReviewed" if level == "success" else None,
-                 level=level)
+    return page_or_block(QUEUE_TEMPLATE, "row", p=programme, prefix=prefix,
+                         row_error=row_error, urgent=_urgent_flags([programme]))
 
 
 def _enterprise_name(programme: Programme) -> str:
     return db.session.scalar(sa.select(Organisation.name)
                              .where(Organisation.id == programme.enterprise_id)) or ""
-
-
-def _same_site(url: str | None) -> bool:
-    return bool(url) and url.startswith(request.host_url)
 
 
 def act(prefix: str, programme_id: int, action, done: str):

@@ -123,17 +123,40 @@ def _submitted_enterprise(live_server, name: str, username: str) -> None:
         db.session.remove()
 
 
-def _review(page: Page, nav: str, name: str, state_before: str) -> None:
+def _open_queue(page: Page, nav: str) -> None:
     page.get_by_role("link", name=nav, exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(nav)
-    page.get_by_role("link", name=name, exact=True).click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text(name)
-    expect(page.get_by_role("heading", level=1)).to_contain_text(state_before)
-    by_label(page, "通过").check()
-    page.get_by_role("button", name="提交审核结论", exact=True).click()
+
+
+def _review_inline(page: Page, nav: str, name: str, state_before: str, state_after: str) -> None:
+    """Approve from the queue's row with htmx: the row and the counters change in place."""
+    _open_queue(page, nav)
+    page.evaluate("() => { window.__sameDocument = 'kept'; }")
+    row = page.get_by_role("row").filter(has=page.get_by_role("link", name=name, exact=True))
+    expect(row).to_contain_text(state_before)
+    waiting = page.locator("#queue-counts a").filter(has_text=state_before).locator("strong")
+    before = int(waiting.inner_text())
+    row.get_by_role("button", name="通过", exact=True).click()
     expect(page.get_by_role("status").filter(has_text=f"已通过：{name}")).to_be_visible()
-    expect(page.get_by_role("heading", level=1)).to_have_text(nav)
+    expect(row).to_contain_text(state_after)
+    expect(row.get_by_role("button", name="通过", exact=True)).to_have_count(0)
+    expect(waiting).to_have_text(str(before - 1))  # refreshed on organisationReviewed
+    assert page.evaluate("() => window.__sameDocument") == "kept", "the page reloaded"
+
+
+def _review_on_detail(page: Page, nav: str, name: str, state_before: str, state_after: str) -> None:
+    """Approve from the detail page's three-button form (a plain POST)."""
+    _open_queue(page, nav)
+    page.get_by_role("link", name=name, exact=True).click()
+    heading = page.get_by_role("heading", level=1)
+    expect(heading).to_contain_text(name)
+    expect(heading).to_contain_text(state_before)
+    page.get_by_role("button", name="通过", exact=True).click()
+    expect(page.get_by_role("status").filter(has_text=f"已通过：{name}")).to_be_visible()
+    expect(heading).to_contain_text(state_after)
+    expect(page.get_by_role("button", name="通过", exact=True)).to_have_count(0)
     # Decided records leave the default "to do" list.
+    _open_queue(page, nav)
     expect(page.get_by_role("link", name=name, exact=True)).to_have_count(0)
 
 
@@ -143,11 +166,11 @@ def test_C_DIST_district_reviewer_approves_and_centre_confirms(page, live_server
     _submitted_enterprise(live_server, name, "shenhe01")
 
     login(page, live_server, "chaoyang", DEMO_PASSWORD)
-    _review(page, "单位审核", name, "待区级审核")
+    _review_inline(page, "单位审核", name, "待区级审核", "待市级复核")
     logout(page)
 
     login(page, live_server, "center", DEMO_PASSWORD)
-    _review(page, "单位复核", name, "待市级复核")
+    _review_on_detail(page, "单位复核", name, "待市级复核", "已通过")
     logout(page)
 
     login(page, live_server, "shenhe01", PASSWORD)

@@ -35,6 +35,11 @@ def organisations():
     return org_review.list_page("center", ReviewState.DISTRICT_APPROVED)
 
 
+@bp.get("/organisations/counts")
+def organisation_counts():
+    return org_review.counts("center", ReviewState.DISTRICT_APPROVED)
+
+
 @bp.get("/organisations/<int:org_id>")
 def organisation(org_id: int):
     return org_review.detail("center", org_id)

@@ -34,6 +34,11 @@ def organisations():
     return org_review.list_page("district", ReviewState.SUBMITTED)
 
 
+@bp.get("/organisations/counts")
+def organisation_counts():
+    return org_review.counts("district", ReviewState.SUBMITTED)
+
+
 @bp.get("/organisations/<int:org_id>")
 def organisation(org_id: int):
     return org_review.detail("district", org_id)
