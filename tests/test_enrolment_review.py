@@ -368,3 +368,20 @@ def test_AP_M1_record_is_not_established_before_both_mentors_are_assigned(client
     assert "AP-M1" in body
     db.session.expire_all()
     assert db.session.get(Enrolment, enrolment.id).status == EnrolmentState.SUBMITTED
+
+
+def test_AP_P1_student_record_keeps_a_real_name_training_file(client, login, db):
+    """AP-P1: one person per resident ID, and the record's page lists every stage so far."""
+    enrolment = _submitted()
+    reviewer = _reviewer(login)
+    _review(client, enrolment)
+    client.post("/logout")
+    owner = make_user(Role.ENTERPRISE, org=db.session.get(Organisation, enrolment.enterprise_id))
+    login(owner)
+    page = client.get(f"/enterprise/enrolments/{enrolment.id}").get_data(as_text=True)
+    assert "审核通过" in page and reviewer.display_name in page
+    person = db.session.get(Apprentice, enrolment.apprentice_id)
+    assert person.name in page and person.resident_id not in page
+    same_id = db.session.scalar(sa.select(sa.func.count()).select_from(Apprentice)
+                                .where(Apprentice.resident_id == person.resident_id))
+    assert same_id == 1

@@ -4,6 +4,7 @@ from portal.rules import (
     FUNDING_SOURCES,
     TRAINABLE_LEVELS,
     funding_source_for,
+    hs_funding,
     subsidised_years,
     subsidy_entitlement,
     subsidy_prepayment,
@@ -196,3 +197,19 @@ def test_AP_subsidy_5_negative_payment_raises():
     """AP-$5: recoveries are not payments."""
     with pytest.raises(ValueError):
         funding_source_for(-1, 1000)
+
+
+@pytest.mark.parametrize("level", ["intermediate", "advanced", "technician", "senior_technician"])
+@pytest.mark.parametrize("urgent", [True, False])
+def test_C_MONEY_amounts_are_whole_yuan_integers(level, urgent):
+    """C-MONEY: every amount the rules compute is an int, never a float."""
+    amounts = [
+        subsidy_standard(level, urgent),
+        subsidy_prepayment(level, urgent),
+        *(subsidy_entitlement(level, urgent, scope, passed, cert)
+          for scope in (True, False) for passed in (True, False) for cert in (True, False)),
+        *(subsidy_remainder(level, urgent, scope, passed, cert)
+          for scope in (True, False) for passed in (True, False) for cert in (True, False)),
+        hs_funding(23),
+    ]
+    assert all(type(amount) is int for amount in amounts)
