@@ -6,16 +6,22 @@ import sqlalchemy as sa
 from portal import demo_data, rules
 from portal.extensions import db
 from portal.models import (
+    Apprentice,
     CatalogueItem,
     CatalogueKind,
     CatalogueVersion,
     District,
+    Enrolment,
+    EnrolmentState,
+    Mentor,
+    MentorKind,
     Occupation,
     Organisation,
     OrgKind,
     Programme,
     ReviewState,
     Role,
+    TrainingAgreement,
     User,
 )
 from portal.models.base import utcnow
@@ -94,6 +100,7 @@ def seed_demo() -> None:
     _user(demo_data.TRAINEE[0], Role.TRAINEE, demo_data.TRAINEE[1])
     db.session.flush()
     _seed_programmes(occupations)
+    _seed_student_record()
 
 
 def _seed_programmes(occupations: dict[str, Occupation]) -> None:
@@ -119,6 +126,43 @@ def _seed_programmes(occupations: dict[str, Occupation]) -> None:
             status=ReviewState(state), institution_confirmed_at=utcnow(),
             submitted_at=utcnow(),
         ))
+    db.session.flush()
+
+
+def _seed_student_record() -> None:
+    """The demo trainee holds an established record with both mentors (AP-M1, AP-A1, AP-W2)."""
+    if db.session.scalar(sa.select(Apprentice.id).where(
+            Apprentice.resident_id == demo_data.TRAINEE_RESIDENT_ID)):
+        return
+    orgs = {u.username: u.org_id for u in db.session.scalars(sa.select(User).where(
+        User.username.in_([row[0] for row in demo_data.ORGANISATIONS])))}
+    programme = db.session.scalar(sa.select(Programme).where(
+        Programme.enterprise_id == orgs["qiye"], Programme.status == ReviewState.APPROVED))
+    trainee = db.session.scalar(sa.select(User).where(User.username == demo_data.TRAINEE[0]))
+    mentors = {}
+    for username, kind, name in demo_data.MENTORS:
+        mentors[kind] = Mentor(org_id=orgs[username], kind=MentorKind(kind), name=name,
+                               skill_level="technician", can_guide_practice=True,
+                               years_practice=8, has_teaching_experience=True,
+                               years_teaching=6, attests_ethics=True)
+        db.session.add(mentors[kind])
+    agreement = TrainingAgreement(programme_id=programme.id, signed_on=programme.start_date,
+                                  note="演示数据")
+    apprentice = Apprentice(name="张三", resident_id=demo_data.TRAINEE_RESIDENT_ID,
+                            mobile=demo_data.TRAINEE_MOBILE, user_id=trainee.id)
+    db.session.add_all([agreement, apprentice])
+    db.session.flush()
+    db.session.add(Enrolment(
+        programme_id=programme.id, apprentice_id=apprentice.id,
+        enterprise_id=programme.enterprise_id, district_code=programme.district_code,
+        contract_start=programme.start_date, contract_end=None, insured_in_beijing=True,
+        hire_type="new_hire", monthly_wage=6500,
+        enterprise_mentor_id=mentors["enterprise"].id, teacher_id=mentors["teacher"].id,
+        agreement_id=agreement.id, status=EnrolmentState.ACTIVE,
+        submitted_at=utcnow(), decided_at=utcnow(), established_on=programme.start_date,
+        urgent=True, in_assessment_scope=True,
+    ))
+    programme.enrolled_count += 1
     db.session.flush()
 
 

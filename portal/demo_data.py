@@ -73,3 +73,8 @@ PROGRAMMES = (
 )
 
 TRAINEE = ("xueyuan", "学员张三（演示）")
+# The demo trainee's student record in qiye's approved 车工 programme (a valid demo ID).
+TRAINEE_RESIDENT_ID = "110105200001011238"
+TRAINEE_MOBILE = "13900000001"
+# (organisation username, kind, name) of the two mentors (AP-M1)
+MENTORS = (("qiye", "enterprise", "李师傅（演示）"), ("jigou", "teacher", "王老师（演示）"))

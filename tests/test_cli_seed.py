@@ -70,3 +70,18 @@ def test_AP_W1_demo_programmes_meet_the_plan_rules(app, db):
     for programme in demo:
         enterprise = db.session.get(Organisation, programme.enterprise_id)
         assert programmes.check_plan(programmes.plan_data_of(programme), enterprise).problems == []
+
+
+def test_AP_M1_demo_trainee_holds_an_established_record(app, client, db):
+    from portal.demo_data import DEMO_PASSWORD
+    from portal.models import Enrolment, EnrolmentState, Programme
+    from portal.services import enrolments, mentors
+
+    app.test_cli_runner().invoke(args=["seed-demo"])
+    enrolment = db.session.scalar(sa.select(Enrolment))
+    assert enrolment.status == EnrolmentState.ACTIVE and enrolment.agreement_id
+    assert mentors.mentor_problems(enrolment) == []
+    assert enrolments.seats_in_use(enrolment.programme_id) == db.session.get(
+        Programme, enrolment.programme_id).enrolled_count
+    client.post("/login", data={"username": "xueyuan", "password": DEMO_PASSWORD})
+    assert "我的学分" in client.get("/m/").get_data(as_text=True)
