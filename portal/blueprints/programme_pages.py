@@ -10,6 +10,7 @@ from sqlalchemy.orm import aliased, joinedload
 from portal import rules
 from portal.access import can, get_or_404_for, programmes_for
 from portal.blueprints import review_actions
+from portal.blueprints.routes import GET, POST, Route
 from portal.extensions import db
 from portal.models import District, Document, Occupation, Organisation, Programme, ReviewState
 from portal.render import page_or_block
@@ -214,3 +215,12 @@ def plan_summary(form) -> dict:
         "required_credits": required,
         "credits_short": level is not None and not rules.training_complete(level, *hours[3:]),
     }
+
+
+# The review queue of a step (district, then centre), bound to each reviewing blueprint.
+REVIEW_ROUTES: tuple[Route, ...] = (
+    ("/programmes", "programmes", list_page, GET),
+    ("/programmes/counts", "programme_counts", counts, GET),
+    ("/programmes/<int:programme_id>", "programme", detail, GET),
+    ("/programmes/<int:programme_id>/review", "review_programme", decide, POST),
+)

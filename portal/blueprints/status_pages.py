@@ -5,14 +5,14 @@ from dataclasses import dataclass
 from math import ceil
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, request, url_for
+from flask import abort, current_app, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import aliased
 
-from portal import rules
 from portal.access import get_or_404_for, programmes_for, status_changes_for
+from portal.blueprints import review_actions
+from portal.blueprints.routes import GET, POST, Route
 from portal.extensions import db
-from portal.forms.review import ReviewForm
 from portal.models import (
     Apprentice,
     District,
@@ -24,9 +24,8 @@ from portal.models import (
     StatusChange,
     StatusChangeKind,
 )
-from portal.render import page_or_block, toast
+from portal.render import page_or_block
 from portal.services import audit, rates, status_changes
-from portal.services.errors import ServiceError
 from portal.services.leave import today
 from portal.services.parameters import parameters_on
 from portal.services.review import Decision
@@ -38,6 +37,8 @@ RATES_TEMPLATE = "rates/list.html"
 DEFAULT_STATE = {"district": ChangeState.SUBMITTED.value}
 EVENT = "statusChangeReviewed"
 CHANGE_LABELS = {s.value: s.label for s in ChangeState}
+# The district's decisions (C-REV) in the words of a change of status: 批准, not 通过.
+DECISIONS = {Decision.APPROVE: "批准", Decision.RETURN: "退回修改", Decision.REJECT: "不予批准"}
 
 
 # --- Pagination of rows that are tuples (or already computed lists) -----------------------
@@ -186,7 +187,6 @@ def detail(prefix: str, change_id: int, form=None, error: str | None = None):
     return page_or_block(
         DETAIL_TEMPLATE, "content", prefix=prefix, row=row, form=form, error=error,
         change_labels=CHANGE_LABELS,
-        review_form=ReviewForm(),
         timeline=audit.timeline(status_changes.OBJECT_TYPE, change.id),
         enrolment_timeline=audit.timeline(status_changes.ENROLMENT_OBJECT, change.enrolment_id),
         planned_end=status_changes.planned_end(row.Programme, months), extension_months=months,
@@ -196,37 +196,18 @@ def detail(prefix: str, change_id: int, form=None, error: str | None = None):
 def decide(prefix: str, change_id: int):
     """Inline review: htmx gets the row back (plus a toast); a plain POST redirects."""
     change = get_or_404_for(current_user, StatusChange, change_id)
-    form = ReviewForm()
-    try:
-        decision = Decision(form.decision.data or "")
-    except ValueError:
-        abort(400)
-    try:
-        status_changes.decide(current_user, change, decision, form.comment.data or "")
-    except (ServiceError, rules.RuleViolation) as err:
-        db.session.rollback()
-        return _refused(prefix, change_id, getattr(err, "message", None) or str(err))
-    db.session.commit()
-    row = load_row(change_id)
-    message = f"已{ChangeState(row.StatusChange.state).label}：{row.Apprentice.name}" \
-              f"（{row.StatusChange.kind.label}）"
-    if not request.headers.get("HX-Request"):
-        flash(message, "success")
-        return redirect(url_for(f"{prefix}.status_changes"))
-    return _row(prefix, row, message, "success")
+    name = load_row(change_id).Apprentice.name
+    return review_actions.decide(
+        status_changes.decide, change, label=f"{name}（{change.kind.label}）", event=EVENT,
+        decisions=DECISIONS, render_row=lambda row_error: _row(prefix, change_id, row_error),
+        detail_url=url_for(f"{prefix}.status_change", change_id=change_id),
+        list_url=url_for(f"{prefix}.status_changes"),
+    )
 
 
-def _refused(prefix: str, change_id: int, message: str):
-    if not request.headers.get("HX-Request"):
-        flash(message, "error")
-        return redirect(url_for(f"{prefix}.status_change", change_id=change_id))
-    return _row(prefix, load_row(change_id), message, "error", row_error=message)
-
-
-def _row(prefix: str, row, message: str, level: str, row_error: str | None = None):
-    response = page_or_block(LIST_TEMPLATE, "row", r=row, prefix=prefix, row_error=row_error,
-                             change_labels=CHANGE_LABELS)
-    return toast(response, message, event=EVENT if level == "success" else None, level=level)
+def _row(prefix: str, change_id: int, row_error: str | None = None):
+    return page_or_block(LIST_TEMPLATE, "row", r=load_row(change_id), prefix=prefix,
+                         row_error=row_error, change_labels=CHANGE_LABELS)
 
 
 # --- Training quality (AP-P4) -------------------------------------------------------------
@@ -293,3 +274,21 @@ def quality_page(prefix: str):
         sorts=SORTS, params=params, alert_count=sum(1 for r in found.values() if r.alert),
         districts=districts() if prefix == "center" else [],
     )
+
+
+# --- Routes: each role blueprint binds the pages it shows (routes.bind) -------------------
+
+# Every role: its list of changes, the counters, training quality.
+ROUTES: tuple[Route, ...] = (
+    ("/status-changes", "status_changes", change_list, GET),
+    ("/status-changes/counts", "status_change_counts", change_counts_block, GET),
+    ("/quality", "quality", quality_page, GET),
+)
+# The district and the centre read a change here (the enterprise's page also corrects it).
+DETAIL_ROUTES: tuple[Route, ...] = (
+    ("/status-changes/<int:change_id>", "status_change", detail, GET),
+)
+# The district decides.
+REVIEW_ROUTES: tuple[Route, ...] = (
+    ("/status-changes/<int:change_id>/review", "review_status_change", decide, POST),
+)

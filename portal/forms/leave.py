@@ -1,10 +1,9 @@
 """Forms of leave (请假/销假, AP-P2); the date checks are the service's, asked twice."""
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, RadioField, StringField, TextAreaField
+from wtforms import DateField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from portal.forms.validators import choices
 from portal.services import leave
 
 
@@ -26,16 +25,3 @@ class LeaveRequestForm(FlaskForm):
 
 class ReportBackForm(FlaskForm):
     returned_on = DateField("返岗日期", validators=[DataRequired("请填写返岗日期")])
-
-
-class LeaveDecisionForm(FlaskForm):
-    decision = RadioField(
-        "审批结论",
-        choices=choices((d.value, d.label) for d in leave.LeaveDecision),
-        validators=[DataRequired("请选择审批结论")],
-    )
-    comment = StringField("审批意见", validators=[Length(max=500, message="意见不能超过500字")])
-
-    def validate_comment(self, field):
-        if self.decision.data == leave.LeaveDecision.REJECT and not (field.data or "").strip():
-            raise ValidationError("不批准须填写理由（规则 C-REV）")

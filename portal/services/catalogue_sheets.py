@@ -1,15 +1,13 @@
 """Excel files of the occupation catalogue and its dated lists (AP-P5): the import templates,
 the exports, and an upload read and checked row by row into a preview.
 
-An upload is refused as a whole when it is not an xlsx by content, has a formula anywhere
-(nothing is ever evaluated), a header that is not the template's or more than MAX_ROWS
-rows. Otherwise every row is checked (code format, duplicates in the sheet, name, levels,
-and the catalogue as it is now); ``catalogue_admin.apply_import`` writes a faultless
-preview, all or nothing.
+An upload is refused as a whole (``spreadsheets``) when it is not an xlsx by content, has a
+formula anywhere (nothing is ever evaluated), a header that is not the template's or more
+than MAX_ROWS rows. Otherwise every row is checked (code format, duplicates in the sheet,
+name, levels, and the catalogue as it is now); ``catalogue_admin.apply_import`` writes a
+faultless preview, all or nothing.
 """
 
-import warnings
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date
 from io import BytesIO
@@ -18,8 +16,6 @@ import openpyxl
 import sqlalchemy as sa
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from portal import rules
 from portal.extensions import db
@@ -41,6 +37,7 @@ from portal.services.catalogues import (
     today,
 )
 from portal.services.errors import ServiceError
+from portal.services.spreadsheets import cell_text, header_refused, read_first_sheet
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_ROWS = 5000
@@ -57,105 +54,33 @@ DEMO_COL = "演示数据"
 # Read-only columns of an export; an import accepts and ignores them (round trip).
 _EXPORT_COLUMNS = tuple(f"{SHORT_LABELS[k]}目录" for k in CatalogueKind) + (DEMO_COL,)
 IMPORT_TARGETS = {"occupations": "职业（工种）目录", **{k.value: k.label for k in CatalogueKind}}
-_NOT_XLSX = "文件不是 Excel 工作簿（.xlsx）：按文件内容判断。旧版 .xls、CSV 请先用 Excel 或 WPS 另存为 .xlsx"
-_UNREADABLE = "无法读取该 Excel 文件，文件可能已损坏：请用 Excel 或 WPS 打开后另存为 .xlsx 再上传"
 
 
 # ---------------------------------------------------------------------------- reading a sheet
 
 
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-def _is_formula(value) -> bool:
-    return isinstance(value, ArrayFormula | DataTableFormula) or (
-        isinstance(value, str) and value.startswith("="))
-
-
-def _check_xlsx(data: bytes) -> None:
-    if not data:
-        raise ServiceError("上传的文件为空")
-    try:
-        with zipfile.ZipFile(BytesIO(data)) as archive:
-            entries = archive.infolist()
-    except zipfile.BadZipFile as err:
-        raise ServiceError(_NOT_XLSX) from err
-    if "xl/workbook.xml" not in {entry.filename for entry in entries}:
-        raise ServiceError(_NOT_XLSX)
-    if sum(entry.file_size for entry in entries) > _MAX_UNZIPPED:
-        raise ServiceError("文件解压后过大，请删除多余的工作表、图片后再上传")
-
-
 def read_sheet(data: bytes, *, occupations: bool) -> list[tuple[int, dict[str, str]]]:
     """The first worksheet's non-empty data rows as (row number, {column: text}).
 
-    Refused as a whole: not an xlsx by content, a formula anywhere (nothing is evaluated),
-    a header that is not the template's, more than MAX_ROWS rows.
+    Refused as a whole (spreadsheets.read_first_sheet): not an xlsx by content, a formula
+    anywhere (nothing is evaluated), a header that is not the template's, more than MAX_ROWS
+    rows.
     """
-    _check_xlsx(data)
     required = OCCUPATION_COLUMNS if occupations else (CODE_COL,)
     allowed = set(OCCUPATION_COLUMNS + _EXPORT_COLUMNS) - set(required)
-    try:
-        with warnings.catch_warnings():  # openpyxl warns about styles it does not know
-            warnings.simplefilter("ignore")
-            book = openpyxl.load_workbook(BytesIO(data), read_only=True, data_only=False)
-            try:
-                return _read_rows(book.worksheets[0].iter_rows(values_only=True),
-                                  required, allowed)
-            finally:
-                book.close()
-    except ServiceError:
-        raise
-    except Exception as err:  # any parser failure on a hostile or broken file
-        raise ServiceError(_UNREADABLE) from err
 
+    def check_header(names: list[str]) -> None:
+        extra = names[len(required):]
+        if (tuple(names[:len(required)]) != required or len(set(extra)) != len(extra)
+                or not set(extra) <= allowed):
+            optional = "、".join(f"“{n}”" for n in OCCUPATION_COLUMNS if n not in required)
+            raise header_refused("".join(f"“{n}”" for n in required)
+                                 + (f"（其后可有{optional}等列）" if optional else ""), names)
 
-def _read_rows(rows, required: tuple[str, ...], allowed: set[str]):
-    formulas: list[str] = []
-
-    def scan(number: int, values) -> None:
-        formulas.extend(f"{get_column_letter(i + 1)}{number}"
-                        for i, value in enumerate(values) if _is_formula(value))
-        if formulas and (number == 1 or len(formulas) > 10):
-            _refuse_formulas(formulas)
-
-    header = next(rows, None) or ()
-    scan(1, header)
-    names = [_cell_text(value) for value in header]
-    while names and not names[-1]:
-        names.pop()
-    extra = names[len(required):]
-    if (tuple(names[:len(required)]) != required or len(set(extra)) != len(extra)
-            or not set(extra) <= allowed):
-        optional = "、".join(f"“{n}”" for n in OCCUPATION_COLUMNS if n not in required)
-        raise ServiceError(
-            "表头不正确：第 1 行应依次为" + "".join(f"“{n}”" for n in required)
-            + (f"（其后可有{optional}等列）" if optional else "")
-            + f"，实际为“{'、'.join(names) or '空'}”。请下载导入模板填写")
-    found = []
-    for number, values in enumerate(rows, start=2):
-        scan(number, values)
-        texts = [_cell_text(v) for v in values[:len(names)]]
-        if not any(texts):
-            continue
-        if len(found) == MAX_ROWS:
-            raise ServiceError(f"工作表超过 {MAX_ROWS} 行数据，请拆分为多个文件分批导入")
-        texts += [""] * (len(names) - len(texts))
-        found.append((number, dict(zip(names, texts, strict=True))))
-    if formulas:
-        _refuse_formulas(formulas)
-    return found
-
-
-def _refuse_formulas(cells: list[str]):
-    shown = "、".join(cells[:10]) + (" 等" if len(cells) > 10 else "")
-    raise ServiceError(f"文件含公式（{shown} 单元格），平台不计算也不导入公式：请复制这些单元格"
-                       "后“选择性粘贴为数值”，再重新上传")
+    names, rows = read_first_sheet(data, check_header=check_header, max_rows=MAX_ROWS,
+                                   max_unzipped=_MAX_UNZIPPED)
+    return [(number, {name: cell_text(value) for name, value in zip(names, values, strict=True)})
+            for number, values in rows]
 
 
 # ---------------------------------------------------------------------------- writing a sheet

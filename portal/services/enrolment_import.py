@@ -1,11 +1,11 @@
 """Bulk 学徒报名 from the portal's Excel template: preview every row, then all or nothing.
 
-The sheet is refused as a whole when it is not an xlsx by content, has the wrong columns, a
-formula (any cell starting with "="; nothing is ever evaluated), more than MAX_ROWS data
-rows (counting stops there: a 10,000-row sheet is not read to its end) or too many rows for
-the seats left. Each row is checked with the same rules as the form (C-ID1, C-ID3,
-AP-E1..E6), against the other rows (a person twice) and against the database (AP-E5, a
-person already on this programme's list) in one query for the whole sheet.
+The sheet is refused as a whole (``spreadsheets``) when it is not an xlsx by content, has the
+wrong columns, a formula (any cell starting with "="; nothing is ever evaluated), more than
+MAX_ROWS data rows (counting stops there: a 10,000-row sheet is not read to its end) or too
+many rows for the seats left. Each row is checked with the same rules as the form (C-ID1,
+C-ID3, AP-E1..E6), against the other rows (a person twice) and against the database (AP-E5,
+a person already on this programme's list) in one query for the whole sheet.
 
 Confirmation re-reads the stored file and re-checks everything; the rows are then written
 in one transaction: all enrolments submitted and all their seats taken in one guarded
@@ -14,8 +14,6 @@ UPDATE, or nothing.
 
 import re
 import secrets
-import warnings
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from io import BytesIO
@@ -25,7 +23,6 @@ import openpyxl
 import sqlalchemy as sa
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 from sqlalchemy.exc import IntegrityError
 
 from portal import rules
@@ -35,10 +32,9 @@ from portal.models.base import utcnow
 from portal.services import audit
 from portal.services import enrolments as svc
 from portal.services.errors import ServiceError
+from portal.services.spreadsheets import cell_text, header_refused, read_first_sheet
 
 MAX_ROWS = 1000
-# Blank (e.g. formatted but empty) rows scanned before the sheet is refused as too long.
-_MAX_SCANNED = 10 * MAX_ROWS
 _MAX_UNZIPPED = 60 * 1024 * 1024
 _IN_CHUNK = 500  # values per IN (...): inside SQLite's bound-parameter limit
 
@@ -53,96 +49,23 @@ _HIRE_BY_TEXT = {**{label: code for code, label in rules.HIRE_TYPES.items()},
                  **{code: code for code in rules.HIRE_TYPES}}
 _DATE_TEXT = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
 
-NOT_XLSX = "文件不是 Excel 工作簿（.xlsx）：按文件内容判断。旧版 .xls、CSV 请先用 Excel 或 WPS 另存为 .xlsx"
-UNREADABLE = "无法读取该 Excel 文件，文件可能已损坏：请用 Excel 或 WPS 打开后另存为 .xlsx 再上传"
-TOO_MANY = f"工作表超过 {MAX_ROWS} 行数据，请拆分为多个文件分批导入"
-
 
 # ------------------------------------------------------------------------------ reading
 
 
-def check_xlsx(data: bytes) -> None:
-    """By content: an xlsx is a zip holding xl/workbook.xml (and is not a zip bomb)."""
-    if not data:
-        raise ServiceError("上传的文件为空")
-    try:
-        with zipfile.ZipFile(BytesIO(data)) as archive:
-            entries = archive.infolist()
-    except zipfile.BadZipFile as err:
-        raise ServiceError(NOT_XLSX) from err
-    if "xl/workbook.xml" not in {entry.filename for entry in entries}:
-        raise ServiceError(NOT_XLSX)
-    if sum(entry.file_size for entry in entries) > _MAX_UNZIPPED:
-        raise ServiceError("文件解压后过大，请删除多余的工作表、图片后再上传")
-
-
-def _is_formula(value) -> bool:
-    return isinstance(value, ArrayFormula | DataTableFormula) or (
-        isinstance(value, str) and value.lstrip().startswith("="))
-
-
-def _blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def read_sheet(data: bytes) -> list[tuple[int, tuple]]:
     """The first worksheet's non-empty data rows as (row number, raw values in COLUMNS order)."""
-    check_xlsx(data)
-    try:
-        with warnings.catch_warnings():  # openpyxl warns about styles it does not know
-            warnings.simplefilter("ignore")
-            book = openpyxl.load_workbook(BytesIO(data), read_only=True, data_only=False)
-            try:
-                sheet = book.worksheets[0]
-                # The declared size may be wrong (or hostile): read rows as they come.
-                sheet.reset_dimensions()
-                return _read_rows(sheet.iter_rows(values_only=True))
-            finally:
-                book.close()
-    except ServiceError:
-        raise
-    except Exception as err:  # any parser failure on a broken or hostile file
-        raise ServiceError(UNREADABLE) from err
 
+    def check_header(names: list[str]) -> None:
+        if tuple(names) != COLUMNS:
+            raise header_refused("、".join(f"“{c}”" for c in COLUMNS), names)
 
-def _formula_refused(cell: str) -> ServiceError:
-    return ServiceError(f"文件含公式（{cell} 单元格），平台不计算也不导入公式：请复制这些单元格"
-                        "后“选择性粘贴为数值”，再重新上传")
-
-
-def _read_rows(rows) -> list[tuple[int, tuple]]:
-    header = tuple(next(rows, None) or ())
-    names = [str(v).strip() if v is not None else "" for v in header]
-    while names and not names[-1]:
-        names.pop()
-    if tuple(names) != COLUMNS:
-        raise ServiceError("表头不正确：第 1 行应依次为" + "、".join(f"“{c}”" for c in COLUMNS)
-                           + f"，实际为“{'、'.join(names) or '空'}”。请下载导入模板填写")
-    found: list[tuple[int, tuple]] = []
-    for number, values in enumerate(rows, start=2):
-        if number > _MAX_SCANNED:
-            raise ServiceError(TOO_MANY)
-        for i, value in enumerate(values):
-            if _is_formula(value):
-                raise _formula_refused(f"{openpyxl.utils.get_column_letter(i + 1)}{number}")
-        if all(_blank(v) for v in values):
-            continue
-        if len(found) == MAX_ROWS:
-            raise ServiceError(TOO_MANY)
-        cells = tuple(values[:len(COLUMNS)]) + (None,) * (len(COLUMNS) - len(values))
-        found.append((number, cells))
-    return found
+    _names, rows = read_first_sheet(data, check_header=check_header, max_rows=MAX_ROWS,
+                                    max_unzipped=_MAX_UNZIPPED)
+    return rows
 
 
 # ------------------------------------------------------------------------------ one row
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
 
 
 def _date(value) -> date | None:
@@ -150,7 +73,7 @@ def _date(value) -> date | None:
         return value.date()
     if isinstance(value, date):
         return value
-    match = _DATE_TEXT.fullmatch(_text(value))
+    match = _DATE_TEXT.fullmatch(cell_text(value))
     if not match:
         return None
     try:
@@ -160,7 +83,7 @@ def _date(value) -> date | None:
 
 
 def _yes_no(value) -> bool | None:
-    text = _text(value)
+    text = cell_text(value)
     return {YES: True, NO: False}.get(text)
 
 
@@ -177,9 +100,9 @@ class PreviewRow:
 def _parse(number: int, cells: tuple) -> PreviewRow:
     values = dict(zip(COLUMNS, cells, strict=True))
     errors: list[str] = []
-    name = _text(values[NAME])
-    resident_id = rules.normalise_identifier(_text(values[ID]))
-    mobile = rules.normalise_identifier(_text(values[MOBILE]))
+    name = cell_text(values[NAME])
+    resident_id = rules.normalise_identifier(cell_text(values[ID]))
+    mobile = rules.normalise_identifier(cell_text(values[MOBILE]))
     row = PreviewRow(number, name, rules.mask_resident_id(resident_id), rules.mask_mobile(mobile))
 
     def refuse(message: str) -> None:
@@ -190,7 +113,7 @@ def _parse(number: int, cells: tuple) -> PreviewRow:
     id_as_number = isinstance(values[ID], int | float)
     if id_as_number:
         refuse(f"{ID}须以文本格式填写（数字格式会丢失末位和“X”）；" + rules.rule_message("C-ID1"))
-    start, end_text = _date(values[START]), _text(values[END])
+    start, end_text = _date(values[START]), cell_text(values[END])
     if start is None:
         refuse(f"{START}无法识别，请填写如 2025-03-01 的日期")
     end = None if end_text == OPEN_ENDED else _date(values[END])
@@ -201,8 +124,8 @@ def _parse(number: int, cells: tuple) -> PreviewRow:
         refuse(f"{INSURED}请填写“{YES}”或“{NO}”")
     if dispatched is None:
         refuse(f"{DISPATCHED}请填写“{YES}”或“{NO}”（可留空，表示否）")
-    hire_type = _HIRE_BY_TEXT.get(_text(values[HIRE]), _text(values[HIRE]))
-    wage_text = _text(values[WAGE]).replace(",", "")
+    hire_type = _HIRE_BY_TEXT.get(cell_text(values[HIRE]), cell_text(values[HIRE]))
+    wage_text = cell_text(values[WAGE]).replace(",", "")
     wage = int(wage_text) if wage_text.isascii() and wage_text.isdigit() else None
     if wage is None or wage > svc.WAGE_MAX:
         refuse(f"{WAGE}：{svc.WAGE_RANGE_MESSAGE}")

@@ -2,23 +2,6 @@
 
 from portal.blueprints import status_pages as pages
 from portal.blueprints.center import bp
+from portal.blueprints.routes import bind
 
-
-@bp.get("/status-changes", endpoint="status_changes")
-def status_changes_list():
-    return pages.change_list("center")
-
-
-@bp.get("/status-changes/counts")
-def status_change_counts():
-    return pages.change_counts_block("center")
-
-
-@bp.get("/status-changes/<int:change_id>")
-def status_change(change_id: int):
-    return pages.detail("center", change_id)
-
-
-@bp.get("/quality")
-def quality():
-    return pages.quality_page("center")
+bind(bp, "center", pages.ROUTES + pages.DETAIL_ROUTES)

@@ -2,23 +2,6 @@
 
 from portal.blueprints import programme_pages as pages
 from portal.blueprints.district import bp
+from portal.blueprints.routes import bind
 
-
-@bp.get("/programmes", endpoint="programmes")
-def programmes_list():
-    return pages.list_page("district")
-
-
-@bp.get("/programmes/counts")
-def programme_counts():
-    return pages.counts("district")
-
-
-@bp.get("/programmes/<int:programme_id>")
-def programme(programme_id: int):
-    return pages.detail("district", programme_id)
-
-
-@bp.post("/programmes/<int:programme_id>/review")
-def review_programme(programme_id: int):
-    return pages.decide("district", programme_id)
+bind(bp, "district", pages.REVIEW_ROUTES)

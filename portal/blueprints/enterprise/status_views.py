@@ -1,14 +1,18 @@
-"""The enterprise's leave approvals and changes of status (AP-P2), and its training quality (AP-P4)."""
+"""The enterprise's leave approvals and changes of status (AP-P2), and its training quality (AP-P4).
+
+The list, counters and quality pages are status_pages.ROUTES; the enterprise's own page of a
+change (with its correction form) and its requests are here."""
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal.access import get_or_404_for, leave_requests_for
+from portal.blueprints import review_actions
 from portal.blueprints import status_pages as pages
 from portal.blueprints.enterprise import bp
+from portal.blueprints.routes import bind
 from portal.extensions import db
-from portal.forms.leave import LeaveDecisionForm
 from portal.forms.status_change import ChangeDetailsForm, StatusChangeForm
 from portal.models import (
     Apprentice,
@@ -21,7 +25,7 @@ from portal.models import (
     ReviewState,
     StatusChange,
 )
-from portal.render import page_or_block, toast
+from portal.render import page_or_block
 from portal.services import leave as leave_service
 from portal.services import status_changes
 from portal.services.errors import ServiceError
@@ -29,6 +33,7 @@ from portal.services.status_changes import ChangeState
 
 LEAVE_TEMPLATE = "leave/queue.html"
 LEAVE_EVENT = "leaveDecided"
+LEAVE_DECISIONS = {d: d.label for d in leave_service.LeaveDecision}  # 批准 / 不批准
 
 # --- Leave (请假) -------------------------------------------------------------------------
 
@@ -72,44 +77,27 @@ def leave_counts():
 
 @bp.post("/leave/<int:leave_id>/decide")
 def decide_leave(leave_id: int):
-    """Inline approval (AP-P2): the row comes back in place with a toast."""
+    """Inline approval (AP-P2, C-REV): the row comes back in place with a toast."""
     leave = get_or_404_for(current_user, LeaveRequest, leave_id)
-    form = LeaveDecisionForm()
-    try:
-        decision = leave_service.LeaveDecision(form.decision.data or "")
-    except ValueError:
-        abort(400)
-    try:
-        leave_service.decide(current_user, leave, decision, form.comment.data or "")
-    except ServiceError as err:
-        db.session.rollback()
-        return _leave_row(leave_id, err.message, "error")
-    db.session.commit()
-    return _leave_row(leave_id, f"已{decision.label}请假申请", "success")
+    list_url = url_for("enterprise.leave_requests")
+    return review_actions.decide(
+        leave_service.decide, leave, label=f"{_leave_row(leave_id).Apprentice.name}的请假申请",
+        event=LEAVE_EVENT, decisions=LEAVE_DECISIONS,
+        render_row=lambda row_error: page_or_block(
+            LEAVE_TEMPLATE, "row", r=_leave_row(leave_id), leave_days=leave_service.leave_days,
+            row_error=row_error),
+        detail_url=list_url, list_url=list_url,  # a leave has no page of its own
+    )
 
 
-def _leave_row(leave_id: int, message: str, level: str):
-    if not request.headers.get("HX-Request"):
-        flash(message, level)
-        return redirect(url_for("enterprise.leave_requests"))
-    row = db.session.execute(_leave_rows("all").where(LeaveRequest.id == leave_id)).one()
-    response = page_or_block(LEAVE_TEMPLATE, "row", r=row, leave_days=leave_service.leave_days,
-                             row_error=message if level == "error" else None)
-    return toast(response, message, event=LEAVE_EVENT if level == "success" else None,
-                 level=level)
+def _leave_row(leave_id: int):
+    return db.session.execute(_leave_rows("all").where(LeaveRequest.id == leave_id)).one()
 
 
 # --- Changes of status (学籍异动) ----------------------------------------------------------
 
 
-@bp.get("/status-changes", endpoint="status_changes")
-def status_changes_list():
-    return pages.change_list("enterprise")
-
-
-@bp.get("/status-changes/counts")
-def status_change_counts():
-    return pages.change_counts_block("enterprise")
+bind(bp, "enterprise", pages.ROUTES)
 
 
 def _enrolment_choices() -> list[tuple[int, str]]:
@@ -216,12 +204,3 @@ def cancel_status_change(change_id: int):
         db.session.commit()
         flash("已撤回学籍异动申请。", "success")
     return redirect(url_for("enterprise.status_change", change_id=change_id))
-
-
-# --- Training quality (AP-P4) -------------------------------------------------------------
-
-
-@bp.get("/quality")
-def quality():
-    return pages.quality_page("enterprise")
-
