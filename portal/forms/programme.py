@@ -77,8 +77,10 @@ class ProgrammeForm(FlaskForm):
         "委托培训企业（中小微企业可选）", coerce=_int_or_none, validate_choice=False,
         validators=[Optional()],
     )
-    agreement = FileField("企业新型学徒培训合作协议（PDF或图片）")
-    entrustment_agreement = FileField("委托培训协议（委托培训时必传）")
+    agreement = FileField("企业新型学徒培训合作协议（PDF或图片）",
+                          render_kw={"accept": ".pdf,.jpg,.jpeg,.png"})
+    entrustment_agreement = FileField("委托培训协议（委托培训时必传）",
+                                      render_kw={"accept": ".pdf,.jpg,.jpeg,.png"})
 
     def __init__(self, enterprise: Organisation, *args, **kwargs):
         super().__init__(*args, **kwargs)
