@@ -1,5 +1,9 @@
 """Apprentice (enrolment) pages shared by the role blueprints: one logic, each role's view.
 
+The queue, inline and bulk review, the detail page and the audited full-ID view serve every
+role. The enterprise's own side of AP-W2 is in ``enrolment_registration_pages`` (one at a
+time) and ``enrolment_import_pages`` (from Excel).
+
 C-PII: every list and list fragment shows masked ID numbers and mobiles; the full values
 appear only in the response to an explicit POST on the detail page, which is audited.
 """
@@ -28,6 +32,7 @@ from portal.services import audit
 from portal.services import enrolments as svc
 from portal.services.errors import ServiceError
 from portal.services.review import Decision
+from portal.services.trainee_accounts import reveal_identity
 
 QUEUE_TEMPLATE = "enrolment/queue.html"
 DETAIL_TEMPLATE = "enrolment/detail.html"
@@ -236,7 +241,7 @@ def private(response):
 def reveal(prefix: str, enrolment_id: int):
     """C-PII: the explicit, audited 查看完整证件号码 (POST: never a URL with the number)."""
     enrolment = load(enrolment_id, "view_full_id")
-    identity = svc.reveal_identity(current_user, enrolment)
+    identity = reveal_identity(current_user, enrolment)
     db.session.commit()
     if request.headers.get("HX-Request"):
         return private(page_or_block(DETAIL_TEMPLATE, "identity", prefix=prefix,

@@ -21,7 +21,8 @@ from wtforms.validators import (
 from portal import rules
 from portal.forms.validators import RuleCheck, choices, normalise
 from portal.services import documents
-from portal.services import enrolments as svc
+from portal.services import registration_checks as checks
+from portal.services.agreements import AGREEMENT_DOCUMENT_KIND
 from portal.services.errors import ServiceError
 
 # Where the service's refusal of each rule is shown on the form.
@@ -40,7 +41,7 @@ DISPATCHED_HINT = ("劳务派遣人员在技能岗位工作的，由实际用工
 
 
 def _name(_form, field):
-    if field.data and (problem := svc.name_problem(field.data)):
+    if field.data and (problem := checks.name_problem(field.data)):
         raise ValidationError(problem)
 
 
@@ -107,11 +108,11 @@ class EnrolmentForm(FlaskForm):
     dispatched = BooleanField("劳务派遣人员")
     monthly_wage = IntegerField(
         "培训期间月工资（元）",
-        validators=[InputRequired("请填写月工资"), NumberRange(0, svc.WAGE_MAX, svc.WAGE_RANGE_MESSAGE),
-                    _minimum_wage],
+        validators=[InputRequired("请填写月工资"),
+                    NumberRange(0, checks.WAGE_MAX, checks.WAGE_RANGE_MESSAGE), _minimum_wage],
     )
 
-    def __init__(self, *args, params=None, current: svc.Registration | None = None, **kwargs):
+    def __init__(self, *args, params=None, current: checks.Registration | None = None, **kwargs):
         # The parameters in force (AP-E6) and the stored registration being edited come
         # from the caller, never from the post.
         self.params = params
@@ -133,9 +134,9 @@ class EnrolmentForm(FlaskForm):
         """Run one field's validators exactly as a full validation would (live checks)."""
         self[name].validate(self)
 
-    def registration(self) -> svc.Registration:
+    def registration(self) -> checks.Registration:
         current = self.current
-        return svc.Registration(
+        return checks.Registration(
             name=self.name.data.strip(),
             resident_id=self.resident_id.data or (current.resident_id if current else ""),
             mobile=self.mobile.data or (current.mobile if current else ""),
@@ -182,8 +183,8 @@ class AgreementForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if svc.AGREEMENT_DOCUMENT_KIND is None:
-            del self.document  # the PDF needs the document kind (see services.enrolments)
+        if AGREEMENT_DOCUMENT_KIND is None:
+            del self.document  # the PDF needs the document kind (see services.agreements)
         else:
             self.document.description = documents.upload_hint()
 

@@ -31,6 +31,7 @@ from portal.models import Apprentice, Enrolment, EnrolmentState, Programme
 from portal.models.base import utcnow
 from portal.services import audit
 from portal.services import enrolments as svc
+from portal.services import registration_checks as checks
 from portal.services.errors import ServiceError
 from portal.services.spreadsheets import cell_text, header_refused, read_first_sheet
 
@@ -94,7 +95,7 @@ class PreviewRow:
     masked_id: str
     masked_mobile: str
     errors: list[str] = field(default_factory=list)
-    reg: svc.Registration | None = None
+    reg: checks.Registration | None = None
 
 
 def _parse(number: int, cells: tuple) -> PreviewRow:
@@ -108,7 +109,7 @@ def _parse(number: int, cells: tuple) -> PreviewRow:
     def refuse(message: str) -> None:
         errors.append(f"第{number}行：{message}")
 
-    if problem := svc.name_problem(name):
+    if problem := checks.name_problem(name):
         refuse(problem)
     id_as_number = isinstance(values[ID], int | float)
     if id_as_number:
@@ -127,12 +128,12 @@ def _parse(number: int, cells: tuple) -> PreviewRow:
     hire_type = _HIRE_BY_TEXT.get(cell_text(values[HIRE]), cell_text(values[HIRE]))
     wage_text = cell_text(values[WAGE]).replace(",", "")
     wage = int(wage_text) if wage_text.isascii() and wage_text.isdigit() else None
-    if wage is None or wage > svc.WAGE_MAX:
-        refuse(f"{WAGE}：{svc.WAGE_RANGE_MESSAGE}")
+    if wage is None or wage > checks.WAGE_MAX:
+        refuse(f"{WAGE}：{checks.WAGE_RANGE_MESSAGE}")
     if not errors:
         # Complete: the rules (C-ID1, C-ID3, AP-E1..E6) are checked in bulk by preview().
-        row.reg = svc.Registration(name, resident_id, mobile, start, end, insured, hire_type,
-                                   dispatched, wage)
+        row.reg = checks.Registration(name, resident_id, mobile, start, end, insured,
+                                      hire_type, dispatched, wage)
     else:
         # Incomplete: still name the identifier rules, so one round of fixes is enough.
         if not id_as_number and not rules.is_valid_resident_id(resident_id):
@@ -195,12 +196,12 @@ def preview(programme: Programme, data: bytes, *, day: date | None = None) -> Im
     """Every row with its errors, named by row and rule; a constant number of queries."""
     cells = read_sheet(data)
     rows = [_parse(number, values) for number, values in cells]
-    params = svc.params_for(programme, day)
+    params = checks.params_for(programme, day)
     first_row: dict[str, int] = {}
     for row in rows:
         if row.reg is None:
             continue
-        for rule_id in svc.registration_problems(programme.level, row.reg, params):
+        for rule_id in checks.registration_problems(programme.level, row.reg, params):
             row.errors.append(f"第{row.number}行：{rules.rule_message(rule_id, params=params)}")
         resident_id = row.reg.resident_id
         if resident_id in first_row:

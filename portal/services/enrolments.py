@@ -1,8 +1,10 @@
 """Apprentice registration (学徒报名), district review and the student record (学籍): AP-W2.
 
-Rules: C-ID1, C-ID3 and AP-E1..E6 on registration and again on submission and approval,
-AP-A1 (a training agreement before establishment), AP-P5 (catalogue facts frozen on the
-day the record is established), C-PII (seeing a full ID number is audited).
+Rules: C-ID1, C-ID3 and AP-E1..E6 on registration and again on submission and approval
+(``registration_checks``), AP-A1 (a training agreement before establishment, recorded in
+``agreements``), AP-M1 (both mentors), AP-P5 (catalogue facts frozen on the day the record
+is established). Establishment opens the trainee's account (``trainee_accounts``, which
+also holds the audited full-ID view of C-PII).
 
 Seats. ``Programme.enrolled_count`` counts the programme's enrolments in HOLDING_STATES
 (submitted, active, suspended): the same states in which AP-E5's partial unique index holds
@@ -20,8 +22,6 @@ names neither the other enterprise nor its programme. Each enterprise sees only 
 enrolments (contract, wage, history) through ``access.enrolments_for``.
 """
 
-import secrets
-import string
 from dataclasses import dataclass
 from datetime import date
 
@@ -32,29 +32,25 @@ from sqlalchemy.orm.util import identity_key
 
 from portal import rules
 from portal.access import can
-from portal.clock import today  # noqa: F401 - today is part of this module's API
+from portal.clock import today  # today is part of this module's API (tests use svc.today)
 from portal.extensions import db
 from portal.models import (
     HOLDING_STATES,
     Apprentice,
     CatalogueKind,
-    DocumentKind,
     Enrolment,
     EnrolmentState,
-    Organisation,
     Programme,
     ReviewState,
     Role,
-    TrainingAgreement,
-    User,
 )
 from portal.models.base import utcnow
-from portal.services import audit, catalogues, documents
+from portal.services import audit, catalogues
 from portal.services.errors import NotAllowed, ServiceError, StateConflict
 from portal.services.mentors import mentor_problems
-from portal.services.parameters import parameters_on
-from portal.services.passwords import hash_password
+from portal.services.registration_checks import Registration, check_registration
 from portal.services.review import Decision
+from portal.services.trainee_accounts import ensure_trainee_account
 
 OBJECT_TYPE = "enrolment"
 S = EnrolmentState
@@ -62,12 +58,6 @@ S = EnrolmentState
 # States in which a registration is still on the programme's list (a second one for the
 # same person in the same programme is refused); the rest are history.
 LIVE_STATES = (S.DRAFT, S.RETURNED, *HOLDING_STATES)
-AGREEMENT_STATES = (S.DRAFT, S.RETURNED, S.SUBMITTED)
-NAME_MAX = 32
-WAGE_MAX = 1_000_000  # yuan a month: anything above is a typing error (and overflows INTEGER)
-WAGE_RANGE_MESSAGE = f"月工资须为 0 至 {WAGE_MAX} 之间的整数（元）"
-# AP-A1 PDF: stored once the Document kind exists (needs a migration of document.kind's CHECK).
-AGREEMENT_DOCUMENT_KIND = DocumentKind.__members__.get("TRAINING_AGREEMENT")
 
 # District decision → the state it leads to (AP-W2; C-REV for return and reject).
 DECISIONS = {Decision.APPROVE: S.ACTIVE, Decision.RETURN: S.RETURNED, Decision.REJECT: S.REJECTED}
@@ -77,89 +67,6 @@ AP_E5_MESSAGE = rules.rule_message("AP-E5")
 
 class QuotaExceeded(ServiceError):
     """The programme's approved headcount (核定人数) is used up."""
-
-
-
-
-@dataclass(frozen=True)
-class Registration:
-    """What an enterprise states about one apprentice (form, import row or stored enrolment)."""
-
-    name: str
-    resident_id: str
-    mobile: str
-    contract_start: date
-    contract_end: date | None  # None = open-ended (AP-E1)
-    insured_in_beijing: bool
-    hire_type: str
-    dispatched: bool
-    monthly_wage: int
-
-    @classmethod
-    def of(cls, enrolment: Enrolment, apprentice: Apprentice) -> "Registration":
-        return cls(apprentice.name, apprentice.resident_id, apprentice.mobile,
-                   enrolment.contract_start, enrolment.contract_end,
-                   enrolment.insured_in_beijing, enrolment.hire_type, enrolment.dispatched,
-                   enrolment.monthly_wage)
-
-    def enrolment_values(self) -> dict:
-        return {
-            "contract_start": self.contract_start, "contract_end": self.contract_end,
-            "insured_in_beijing": self.insured_in_beijing, "hire_type": self.hire_type,
-            "dispatched": self.dispatched, "monthly_wage": self.monthly_wage,
-        }
-
-
-# ------------------------------------------------------------------------------ rules
-
-
-def wage_day(programme: Programme, day: date | None = None) -> date:
-    """AP-E6: the day whose minimum wage applies — training start, or today once started."""
-    return max(day or today(), programme.start_date)
-
-
-def params_for(programme: Programme, day: date | None = None) -> dict[str, int]:
-    """The parameters (AP-E6's minimum wage) a registration in `programme` is checked with."""
-    return parameters_on(wage_day(programme, day))
-
-
-def name_problem(name: str) -> str | None:
-    name = (name or "").strip()
-    if not name:
-        return "请填写学徒姓名"
-    if len(name) > NAME_MAX:
-        return f"姓名不能超过 {NAME_MAX} 个字"
-    if name.startswith("="):
-        return "姓名不能以“=”开头"
-    return None
-
-
-def registration_problems(level: str, reg: Registration, params) -> list[str]:
-    """C-ID1, C-ID3, AP-E1..E4, AP-E6: rule IDs a registration violates, in catalogue order.
-
-    Pure (no queries): forms, the Excel import and the services all call it.
-    """
-    found = []
-    if not rules.is_valid_resident_id(reg.resident_id):
-        found.append("C-ID1")
-    if not rules.is_valid_mobile(reg.mobile):
-        found.append("C-ID3")
-    found += rules.apprentice_eligibility_problems(
-        level, reg.contract_start, reg.contract_end, reg.insured_in_beijing, reg.hire_type)
-    found += rules.wage_problems(reg.monthly_wage, params=params)
-    return rules.in_catalogue_order(found)
-
-
-def _check(programme: Programme, reg: Registration, day: date | None = None) -> None:
-    problem = name_problem(reg.name)
-    if problem:
-        raise ServiceError(problem)
-    if not 0 <= reg.monthly_wage <= WAGE_MAX:
-        raise ServiceError(WAGE_RANGE_MESSAGE)
-    params = params_for(programme, day)
-    found = registration_problems(programme.level, reg, params)
-    if found:
-        raise rules.RuleViolation(found, params=params)
 
 
 # ------------------------------------------------------------------------------ seats
@@ -297,7 +204,7 @@ def _claim_person(reg: Registration, programme: Programme, besides: int | None =
 def register(actor, programme: Programme, reg: Registration) -> Enrolment:
     """学徒报名: a draft registration in an approved programme (no seat until submitted)."""
     require_register(actor, programme)
-    _check(programme, reg)
+    check_registration(programme, reg)
     person = _claim_person(reg, programme)
     db.session.flush()
     enrolment = Enrolment(programme_id=programme.id, apprentice_id=person.id,
@@ -316,7 +223,7 @@ def update(actor, enrolment: Enrolment, reg: Registration) -> None:
     if not can(actor, "edit", enrolment):
         raise NotAllowed("该学徒报名已提交，不能修改（规则 AP-W4）")
     programme = db.session.get(Programme, enrolment.programme_id)
-    _check(programme, reg)
+    check_registration(programme, reg)
     person = _claim_person(reg, programme, besides=enrolment.id)
     db.session.flush()
     enrolment.apprentice_id = person.id
@@ -354,7 +261,7 @@ def _submit(actor, enrolment: Enrolment, programme: Programme, person: Apprentic
         raise StateConflict()
     if programme.status != ReviewState.APPROVED:
         raise NotAllowed("培训项目未处于已批准状态，不能提交学徒报名（规则 AP-W2）")
-    _check(programme, Registration.of(enrolment, person))
+    check_registration(programme, Registration.of(enrolment, person))
     if holding_enrolment(person.id) is not None:
         raise rules.RuleViolation("AP-E5")
     take_seats(programme.id)
@@ -405,52 +312,13 @@ def submit_all(actor, programme: Programme) -> int:
 # ------------------------------------------------------------------------------ district review
 
 
-def _trainee_username(mobile: str) -> str:
-    taken = set(db.session.scalars(
-        sa.select(User.username).where(User.username.like(f"{mobile}%"))))
-    if mobile not in taken:
-        return mobile
-    n = 2
-    while f"{mobile}-{n}" in taken:
-        n += 1
-    return f"{mobile}-{n}"
-
-
-def _random_password() -> str:
-    """12 characters, no look-alikes (0/O, 1/l/I): read out once over the phone."""
-    alphabet = "".join(c for c in string.ascii_letters + string.digits if c not in "0O1lI")
-    while True:
-        value = "".join(secrets.choice(alphabet) for _ in range(12))
-        if any(c.isdigit() for c in value) and any(c.isalpha() for c in value):
-            return value
-
-
-def ensure_trainee_account(actor, person: Apprentice) -> User | None:
-    """AP-W2: the trainee's login (username = mobile); None if the person already has one.
-
-    The password is random and never shown: the enterprise issues one with
-    ``reset_initial_password``; the trainee must change it at first login.
-    """
-    if person.user_id is not None:
-        return None
-    user = User(username=_trainee_username(person.mobile), role=Role.TRAINEE,
-                password_hash=hash_password(secrets.token_urlsafe(24)),
-                display_name=person.name, must_change_password=True)
-    db.session.add(user)
-    db.session.flush()
-    person.user_id = user.id
-    audit.record(actor, "user", user.id, "create_trainee_account",
-                 comment=f"学员账号 {rules.mask_mobile(user.username[:11])}")
-    return user
-
-
 def establishment_values(enrolment: Enrolment, programme: Programme, day: date) -> dict:
     """AP-W2, AP-A1, AP-M1, AP-P5: what establishing the record on `day` writes, or a refusal."""
     problems = (["AP-A1"] if enrolment.agreement_id is None else []) + mentor_problems(enrolment)
     if problems:
         raise rules.RuleViolation(rules.in_catalogue_order(problems))
     person = db.session.get(Apprentice, enrolment.apprentice_id)
-    _check(programme, Registration.of(enrolment, person), day)
+    check_registration(programme, Registration.of(enrolment, person), day)
     flags = catalogues.flags_for(programme.occupation_id, day)
     return {
         "established_on": day,
@@ -514,89 +382,3 @@ def approve_many(actor, enrolments: list[Enrolment], *, day: date | None = None)
         else:
             result.approved.append(enrolment.id)
     return result
-
-
-# ------------------------------------------------------------------------------ agreements
-
-
-def record_agreement(actor, programme: Programme, enrolment_ids, signed_on: date, *,
-                     collective: bool = False, note: str = "", upload=None) -> TrainingAgreement:
-    """AP-A1: one agreement per apprentice, or one collective agreement for a batch of the
-    same programme (hence the same occupation), linked from each enrolment."""
-    ids = sorted(set(enrolment_ids))
-    if not ids:
-        raise ServiceError("请选择签订协议的学徒")
-    if not collective and len(ids) != 1:
-        raise ServiceError("个人培训协议只对应一名学徒；多名学徒请登记集体协议")
-    if signed_on > today():
-        raise ServiceError("协议签订日期不能晚于今天")
-    chosen = list(db.session.scalars(sa.select(Enrolment).where(
-        Enrolment.id.in_(ids), Enrolment.programme_id == programme.id)))
-    if len(chosen) != len(ids) or not all(can(actor, "record_agreement", e) for e in chosen):
-        raise StateConflict("所选学徒中有已审核或不属于本项目的记录，请刷新后重试")
-    agreement = TrainingAgreement(programme_id=programme.id, collective=collective,
-                                  signed_on=signed_on, note=(note or "").strip()[:200])
-    if upload is not None and getattr(upload, "filename", None):
-        if AGREEMENT_DOCUMENT_KIND is None:
-            raise ServiceError("暂不支持上传协议文件")
-        owner = db.session.get(Organisation, programme.enterprise_id)
-        agreement.document_id = documents.store(actor, upload, AGREEMENT_DOCUMENT_KIND, owner).id
-    db.session.add(agreement)
-    db.session.flush()
-    changed = db.session.execute(
-        sa.update(Enrolment)
-        .where(Enrolment.id.in_(ids), Enrolment.status.in_(AGREEMENT_STATES))
-        .values(agreement_id=agreement.id, updated_at=utcnow())
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if changed != len(ids):
-        raise StateConflict()
-    for e in chosen:
-        db.session.refresh(e)
-    kind = f"集体协议（{len(ids)}人）" if collective else "个人协议"
-    for enrolment_id in ids:
-        audit.record(actor, OBJECT_TYPE, enrolment_id, "record_agreement",
-                     comment=f"{kind}，签订日期 {signed_on}")
-    db.session.flush()
-    return agreement
-
-
-# ------------------------------------------------------------------------------ C-PII, accounts
-
-
-@dataclass(frozen=True)
-class Identity:
-    resident_id: str
-    mobile: str
-
-
-def reveal_identity(actor, enrolment: Enrolment) -> Identity:
-    """C-PII: the full ID number and mobile, for those allowed; every look is audited."""
-    if not can(actor, "view_full_id", enrolment):
-        raise NotAllowed("您无权查看完整证件号码")
-    person = db.session.get(Apprentice, enrolment.apprentice_id)
-    audit.record(actor, OBJECT_TYPE, enrolment.id, "view_full_id")
-    db.session.flush()
-    return Identity(person.resident_id, person.mobile)
-
-
-@dataclass(frozen=True)
-class InitialPassword:
-    username: str
-    password: str  # shown once, never stored in clear
-
-
-def reset_initial_password(actor, enrolment: Enrolment) -> InitialPassword:
-    """AP-W2: a fresh random initial password for the trainee (audited; must be changed)."""
-    if not can(actor, "reset_password", enrolment):
-        raise NotAllowed("学籍建立后，报名企业才能为学员生成初始密码")
-    person = db.session.get(Apprentice, enrolment.apprentice_id)
-    ensure_trainee_account(actor, person)
-    user = db.session.get(User, person.user_id)
-    password = _random_password()
-    user.password_hash = hash_password(password)
-    user.must_change_password = True
-    audit.record(actor, OBJECT_TYPE, enrolment.id, "reset_password",
-                 comment="生成学员初始密码（登录后须修改）")
-    db.session.flush()
-    return InitialPassword(user.username, password)
