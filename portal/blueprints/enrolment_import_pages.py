@@ -28,6 +28,7 @@ from portal.forms.enrolment import ImportForm
 from portal.models import Programme
 from portal.services import enrolment_import as importer
 from portal.services import enrolments as svc
+from portal.services import spreadsheets
 from portal.services.errors import ServiceError
 
 IMPORT_TEMPLATE = "enrolment/import.html"
@@ -58,7 +59,7 @@ def _import_url(programme_id: int) -> str:
 
 def _forget_import() -> None:
     pending = session.pop(PENDING_IMPORT, None) or {}
-    importer.drop_stash(pending.get("token"), current_app.config["UPLOAD_DIR"])
+    importer.STASH.drop(pending.get("token"), current_app.config["UPLOAD_DIR"])
 
 
 def upload(programme_id: int):
@@ -70,13 +71,13 @@ def upload(programme_id: int):
     if not form.validate_on_submit():
         return _import_page(programme, form)
     try:
-        data = importer.read_upload(request.files.get("file"), current_app.config["UPLOAD_MAX_BYTES"])
+        data = spreadsheets.read_upload(request.files.get("file"), current_app.config["UPLOAD_MAX_BYTES"])
         preview = importer.preview(programme, data)
     except ServiceError as err:
         return _import_page(programme, form, error=err.message)
     _forget_import()
     if preview.ok:
-        token = importer.stash(data, current_app.config["UPLOAD_DIR"])
+        token = importer.STASH.put(data, current_app.config["UPLOAD_DIR"])
         session[PENDING_IMPORT] = {"token": token, "programme_id": programme.id}
     return _import_page(programme, form, preview=preview)
 
@@ -85,7 +86,7 @@ def confirm(programme_id: int):
     """Import the previewed sheet of this programme: every row submitted, or none."""
     programme = load_programme(programme_id)
     pending = session.get(PENDING_IMPORT) or {}
-    data = (importer.load_stash(pending.get("token"), current_app.config["UPLOAD_DIR"])
+    data = (importer.STASH.get(pending.get("token"), current_app.config["UPLOAD_DIR"])
             if pending.get("programme_id") == programme.id else None)
     if data is None:
         flash("没有待确认的导入文件，或预览已过期：请重新上传。", "error")

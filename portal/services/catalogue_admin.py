@@ -9,10 +9,7 @@ Reading is in ``catalogues`` (look-ups, listings, entry checks), Excel files and
 preview in ``catalogue_sheets``, the code format in ``portal.rules`` (AP-P5).
 """
 
-import re
-import secrets
-from datetime import date, datetime
-from pathlib import Path
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -36,6 +33,7 @@ from portal.services.catalogues import (
 )
 from portal.services.errors import NotAllowed, ServiceError, StateConflict
 from portal.services.parameters import parameters_on
+from portal.services.spreadsheets import UploadStash
 
 
 def _require_center(actor) -> None:
@@ -205,46 +203,5 @@ def add_parameter_value(actor, key: str, value: int, effective_from: date, note:
     return row
 
 
-# ---------------------------------------------------------------------------- uploads awaiting
-# confirmation: kept on the server under a random name, never round-tripped through the client.
-
-_TOKEN = re.compile(r"[0-9a-f]{32}")
-_STASH_HOURS = 24
-
-
-def read_upload(upload, limit: int) -> bytes:
-    data = upload.stream.read(limit + 1) if upload is not None else b""
-    if not data:
-        raise ServiceError("上传的文件为空")
-    if len(data) > limit:
-        raise ServiceError(f"文件不能超过 {limit // (1024 * 1024)} MB")
-    return data
-
-
-def _stash_dir(upload_dir: str) -> Path:
-    path = Path(upload_dir) / "catalogue-imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def stash_upload(data: bytes, upload_dir: str) -> str:
-    folder = _stash_dir(upload_dir)
-    cutoff = datetime.now().timestamp() - _STASH_HOURS * 3600
-    for old in folder.glob("*.xlsx"):  # previews nobody confirmed
-        if old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
-    token = secrets.token_hex(16)
-    (folder / f"{token}.xlsx").write_bytes(data)
-    return token
-
-
-def load_stash(token: str | None, upload_dir: str) -> bytes | None:
-    if not token or not _TOKEN.fullmatch(token):
-        return None
-    path = _stash_dir(upload_dir) / f"{token}.xlsx"
-    return path.read_bytes() if path.is_file() else None
-
-
-def drop_stash(token: str | None, upload_dir: str) -> None:
-    if token and _TOKEN.fullmatch(token):
-        (_stash_dir(upload_dir) / f"{token}.xlsx").unlink(missing_ok=True)
+# Uploads awaiting confirmation are kept on the server under a random name.
+STASH = UploadStash("catalogue-imports")

@@ -13,11 +13,9 @@ UPDATE, or nothing.
 """
 
 import re
-import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from io import BytesIO
-from pathlib import Path
 
 import openpyxl
 import sqlalchemy as sa
@@ -33,7 +31,7 @@ from portal.services import audit
 from portal.services import enrolments as svc
 from portal.services import registration_checks as checks
 from portal.services.errors import ServiceError
-from portal.services.spreadsheets import cell_text, header_refused, read_first_sheet
+from portal.services.spreadsheets import UploadStash, cell_text, header_refused, read_first_sheet
 
 MAX_ROWS = 1000
 _MAX_UNZIPPED = 60 * 1024 * 1024
@@ -317,46 +315,5 @@ def template() -> bytes:
 
 
 # ------------------------------------------------------------------------------ stored uploads
-# A preview's file waits on the server under a random name; the session holds only that
-# name and the programme, so the client can neither swap the rows nor point elsewhere.
-
-_TOKEN = re.compile(r"[0-9a-f]{32}")
-_STASH_HOURS = 24
-
-
-def _stash_dir(upload_dir: str) -> Path:
-    path = Path(upload_dir) / "enrolment-imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def read_upload(upload, limit: int) -> bytes:
-    data = upload.stream.read(limit + 1) if upload is not None and upload.filename else b""
-    if not data:
-        raise ServiceError("请选择要上传的 Excel 文件")
-    if len(data) > limit:
-        raise ServiceError(f"文件不能超过 {limit // (1024 * 1024)} MB")
-    return data
-
-
-def stash(data: bytes, upload_dir: str) -> str:
-    folder = _stash_dir(upload_dir)
-    cutoff = datetime.now().timestamp() - _STASH_HOURS * 3600
-    for old in folder.glob("*.xlsx"):  # previews nobody confirmed
-        if old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
-    token = secrets.token_hex(16)
-    (folder / f"{token}.xlsx").write_bytes(data)
-    return token
-
-
-def load_stash(token: str | None, upload_dir: str) -> bytes | None:
-    if not isinstance(token, str) or not _TOKEN.fullmatch(token):
-        return None
-    path = _stash_dir(upload_dir) / f"{token}.xlsx"
-    return path.read_bytes() if path.is_file() else None
-
-
-def drop_stash(token: str | None, upload_dir: str) -> None:
-    if isinstance(token, str) and _TOKEN.fullmatch(token):
-        (_stash_dir(upload_dir) / f"{token}.xlsx").unlink(missing_ok=True)
+# A preview's file waits on the server under a random name (services.spreadsheets).
+STASH = UploadStash("enrolment-imports")

@@ -8,10 +8,14 @@ cell (nothing is ever evaluated), a header the importer does not accept, or more
 end). Each importer keeps its own columns, limits and header message, and checks the rows.
 """
 
+import re
+import secrets
 import warnings
 import zipfile
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from io import BytesIO
+from pathlib import Path
 
 import openpyxl
 from openpyxl.utils import get_column_letter
@@ -125,3 +129,50 @@ def _formulas_refused(cells: list[str]) -> ServiceError:
     shown = "、".join(cells[:FORMULAS_SHOWN]) + (" 等" if len(cells) > FORMULAS_SHOWN else "")
     return ServiceError(f"文件含公式（{shown} 单元格），平台不计算也不导入公式：请复制这些单元格"
                         "后“选择性粘贴为数值”，再重新上传")
+
+
+# --- uploads awaiting confirmation ---------------------------------------------------------
+# A preview's file waits on the server under a random name; the session holds only that
+# name, so the client can neither swap the rows nor point at another file.
+
+_TOKEN = re.compile(r"[0-9a-f]{32}")
+_STASH_HOURS = 24
+
+
+def read_upload(upload, limit: int, empty_message: str = "请选择要上传的 Excel 文件") -> bytes:
+    data = upload.stream.read(limit + 1) if upload is not None and upload.filename else b""
+    if not data:
+        raise ServiceError(empty_message)
+    if len(data) > limit:
+        raise ServiceError(f"文件不能超过 {limit // (1024 * 1024)} MB")
+    return data
+
+
+class UploadStash:
+    def __init__(self, folder: str):
+        self.folder = folder
+
+    def _dir(self, upload_dir: str) -> Path:
+        path = Path(upload_dir) / self.folder
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def put(self, data: bytes, upload_dir: str) -> str:
+        folder = self._dir(upload_dir)
+        cutoff = datetime.now().timestamp() - _STASH_HOURS * 3600
+        for old in folder.glob("*.xlsx"):  # previews nobody confirmed
+            if old.stat().st_mtime < cutoff:
+                old.unlink(missing_ok=True)
+        token = secrets.token_hex(16)
+        (folder / f"{token}.xlsx").write_bytes(data)
+        return token
+
+    def get(self, token: str | None, upload_dir: str) -> bytes | None:
+        if not isinstance(token, str) or not _TOKEN.fullmatch(token):
+            return None
+        path = self._dir(upload_dir) / f"{token}.xlsx"
+        return path.read_bytes() if path.is_file() else None
+
+    def drop(self, token: str | None, upload_dir: str) -> None:
+        if isinstance(token, str) and _TOKEN.fullmatch(token):
+            (self._dir(upload_dir) / f"{token}.xlsx").unlink(missing_ok=True)

@@ -32,6 +32,7 @@ from portal.models import CatalogueKind, CatalogueVersion, Occupation
 from portal.render import page_or_block, toast
 from portal.services import catalogue_admin as admin
 from portal.services import catalogue_sheets as sheets
+from portal.services import spreadsheets
 from portal.services.catalogues import (
     base_version,
     list_summary,
@@ -251,15 +252,16 @@ def import_catalogue(target: str):
     effective_from = getattr(form, "effective_from", None)
     effective_from = effective_from.data if effective_from else None
     try:
-        data = admin.read_upload(form.file.data, current_app.config["UPLOAD_MAX_BYTES"])
+        data = spreadsheets.read_upload(form.file.data, current_app.config["UPLOAD_MAX_BYTES"],
+                                         "上传的文件为空")
         preview = sheets.preview_import(target, data, effective_from)
     except ServiceError as err:
         form.file.errors.append(err.message)
         return _import_page(target, form)
     if not preview.ok:
         return _import_page(target, form, preview)
-    admin.drop_stash(session.pop(PENDING, {}).get("token"), current_app.config["UPLOAD_DIR"])
-    token = admin.stash_upload(data, current_app.config["UPLOAD_DIR"])
+    admin.STASH.drop(session.pop(PENDING, {}).get("token"), current_app.config["UPLOAD_DIR"])
+    token = admin.STASH.put(data, current_app.config["UPLOAD_DIR"])
     session[PENDING] = {"token": token, "target": target, "note": getattr(form, "note", None)
                         and form.note.data or "",
                         "effective_from": effective_from and effective_from.isoformat()}
@@ -270,7 +272,7 @@ def import_catalogue(target: str):
 def confirm_import(target: str):
     """All or nothing, re-checked against the data as it is now, in one transaction."""
     form, pending = ConfirmImportForm(), session.get(PENDING) or {}
-    data = admin.load_stash(pending.get("token"), current_app.config["UPLOAD_DIR"])
+    data = admin.STASH.get(pending.get("token"), current_app.config["UPLOAD_DIR"])
     if not form.validate_on_submit() or pending.get("token") != form.token.data \
             or pending.get("target") != target or data is None:
         flash("导入预览已失效（可能已确认过或已重新上传），请重新上传文件", "error")
@@ -287,7 +289,7 @@ def confirm_import(target: str):
         flash(err.message, "error")
         return redirect(url_for("center.import_catalogue", target=target))
     db.session.commit()
-    admin.drop_stash(session.pop(PENDING)["token"], current_app.config["UPLOAD_DIR"])
+    admin.STASH.drop(session.pop(PENDING)["token"], current_app.config["UPLOAD_DIR"])
     flash(sheets.import_summary(preview), "success")
     if target == "occupations":
         return redirect(url_for("center.catalogues"))
