@@ -49,7 +49,7 @@ from portal.services import audit, catalogues
 from portal.services.errors import NotAllowed, ServiceError, StateConflict
 from portal.services.mentors import mentor_problems
 from portal.services.registration_checks import Registration, check_registration
-from portal.services.review import Decision
+from portal.services.review import COMMENT_REQUIRED, Decision
 from portal.services.trainee_accounts import ensure_trainee_account
 
 OBJECT_TYPE = "enrolment"
@@ -340,7 +340,7 @@ def district_review(actor, enrolment: Enrolment, decision: Decision, comment: st
         raise NotAllowed("不支持的审核操作")
     comment = (comment or "").strip()
     if decision != Decision.APPROVE and not comment:
-        raise ServiceError("退回修改须填写修改意见，不予通过须填写理由（规则 C-REV）")
+        raise ServiceError(COMMENT_REQUIRED)
     if enrolment.status != S.SUBMITTED:
         raise StateConflict()
     if not can(actor, "district_review", enrolment):

@@ -19,6 +19,7 @@ from portal.models import AuditLog, Enrolment, EnrolmentState, LeaveRequest, Lea
 from portal.models.base import utcnow
 from portal.services import audit
 from portal.services.errors import NotAllowed, ServiceError, StateConflict
+from portal.services.guards import guarded_update
 
 OBJECT_TYPE = "leave_request"
 REASON_MAX = 500  # the column's length
@@ -127,16 +128,7 @@ def request_leave(actor, enrolment: Enrolment, start: date, end: date,
 
 
 def _move(leave: LeaveRequest, source: LeaveState, target: LeaveState, **values) -> None:
-    """A guarded update: wins once even when two clicks arrive at the same moment."""
-    changed = db.session.execute(
-        sa.update(LeaveRequest)
-        .where(LeaveRequest.id == leave.id, LeaveRequest.state == source)
-        .values(state=target, updated_at=utcnow(), **values)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if changed != 1:
-        raise StateConflict(ALREADY_HANDLED)
-    db.session.refresh(leave)
+    guarded_update(leave, "state", source, {"state": target, **values}, ALREADY_HANDLED)
 
 
 def decide(actor, leave: LeaveRequest, decision: LeaveDecision, comment: str = "") -> LeaveState:

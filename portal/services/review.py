@@ -2,14 +2,13 @@
 
 from enum import StrEnum
 
-import sqlalchemy as sa
-
 from portal.access import can
 from portal.extensions import db
 from portal.models import ReviewState
 from portal.models.base import utcnow
 from portal.services import audit
 from portal.services.errors import NotAllowed, ServiceError, StateConflict
+from portal.services.guards import guarded_update
 
 
 class Decision(StrEnum):
@@ -23,6 +22,9 @@ class Decision(StrEnum):
 
 
 S = ReviewState
+
+# C-REV: a return needs a comment for the submitter, a rejection a reason.
+COMMENT_REQUIRED = "退回修改须填写修改意见，不予通过须填写理由（规则 C-REV）"
 
 # (step, decision) → (permission, from-states, to-state). Anything else is refused (AP-W4).
 TRANSITIONS: dict[tuple[str, Decision | None], tuple[str, tuple[ReviewState, ...], ReviewState]] = {
@@ -45,28 +47,17 @@ def transition(actor, obj, object_type: str, step: str, decision: Decision | Non
         raise NotAllowed("不支持的审核操作") from None
     comment = (comment or "").strip()
     if decision in (Decision.RETURN, Decision.REJECT) and not comment:
-        # C-REV: a return needs a comment for the submitter, a rejection a reason.
-        raise ServiceError("退回修改须填写修改意见，不予通过须填写理由（规则 C-REV）")
+        raise ServiceError(COMMENT_REQUIRED)
     if obj.status not in sources:
         raise StateConflict()
     if not can(actor, permission, obj):
         raise NotAllowed("您无权对该记录执行此操作")
-    model = type(obj)
     now = utcnow()
-    values = {"status": target, "updated_at": now}
-    values["submitted_at" if step == "submit" else "decided_at"] = now
-    # A guarded update wins once even when two reviewers click at the same moment
-    # (SQLite ignores FOR UPDATE, so a row lock would not do).
-    changed = db.session.execute(
-        sa.update(model)
-        .where(model.id == obj.id, model.status == obj.status)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if changed != 1:
-        raise StateConflict()
     from_state = obj.status
-    db.session.refresh(obj)
+    # Wins once even when two reviewers click at the same moment.
+    guarded_update(obj, "status", from_state, {
+        "status": target, ("submitted_at" if step == "submit" else "decided_at"): now,
+    })
     audit.record(actor, object_type, obj.id, decision.value if decision else step,
                  from_state=from_state, to_state=target, comment=comment)
     db.session.flush()

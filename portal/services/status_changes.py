@@ -31,6 +31,7 @@ from portal.models.base import utcnow
 from portal.services import audit, catalogues
 from portal.services.enrolments import QuotaExceeded, release_seat, take_seats
 from portal.services.errors import NotAllowed, ServiceError, StateConflict
+from portal.services.guards import guarded_update
 from portal.services.programmes import period_end
 from portal.services.review import Decision
 
@@ -263,16 +264,7 @@ def request_change(actor, enrolment: Enrolment, data: ChangeData) -> StatusChang
 
 
 def _move(change: StatusChange, source: str, target: ChangeState, **values) -> None:
-    """A guarded update: the transition wins once even when two clicks race."""
-    changed = db.session.execute(
-        sa.update(StatusChange)
-        .where(StatusChange.id == change.id, StatusChange.state == source)
-        .values(state=target, updated_at=utcnow(), **values)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if changed != 1:
-        raise StateConflict(ALREADY_HANDLED)
-    db.session.refresh(change)
+    guarded_update(change, "state", source, {"state": target, **values}, ALREADY_HANDLED)
 
 
 def resubmit(actor, change: StatusChange, data: ChangeData) -> None:
