@@ -10,6 +10,28 @@ from portal.extensions import db
 from portal.models import Occupation, Organisation, OrgKind, ReviewState, institution_occupation
 
 
+def _covers(occupation_id: int) -> sa.ColumnElement[bool]:
+    return sa.exists().where(institution_occupation.c.org_id == Organisation.id,
+                             institution_occupation.c.occupation_id == occupation_id)
+
+
+def in_catalogue(org: Organisation | None) -> bool:
+    """AP-I4: an institution the municipal centre approved."""
+    return (org is not None and org.kind == OrgKind.INSTITUTION
+            and org.status == ReviewState.APPROVED)
+
+
+def licence_problems_for(org: Organisation, occupation_id: int, start: date,
+                         end: date) -> list[str]:
+    """AP-I2: the institution's licence covers the occupation and the whole period."""
+    if org.licence_valid_from is None:
+        return ["AP-I2"]
+    covered = db.session.scalar(sa.select(_covers(occupation_id).where(
+        Organisation.id == org.id)))
+    return rules.licence_problems(bool(covered), org.licence_valid_from, org.licence_valid_to,
+                                  start, end)
+
+
 def catalogue_query(occupation_id: int | None = None, on: date | None = None,
                     until: date | None = None) -> sa.Select:
     """AP-I4, AP-I2: a select of the catalogue, for callers that filter, order or paginate.
@@ -23,8 +45,7 @@ def catalogue_query(occupation_id: int | None = None, on: date | None = None,
         Organisation.kind == OrgKind.INSTITUTION, Organisation.status == ReviewState.APPROVED
     )
     if occupation_id:
-        q = q.where(sa.exists().where(institution_occupation.c.org_id == Organisation.id,
-                                      institution_occupation.c.occupation_id == occupation_id))
+        q = q.where(_covers(occupation_id))
     if on is not None:
         q = q.where(Organisation.licence_valid_from <= on,
                     sa.or_(Organisation.licence_valid_to.is_(None),

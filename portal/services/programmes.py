@@ -18,10 +18,9 @@ from portal.models import (
     Programme,
     ReviewState,
     Role,
-    institution_occupation,
 )
 from portal.models.base import utcnow
-from portal.services import audit, catalogues, documents
+from portal.services import audit, catalogues, documents, institutions
 from portal.services.errors import NotAllowed, StateConflict
 from portal.services.review import Decision, transition
 
@@ -68,18 +67,11 @@ def check_plan(data: dict, enterprise: Organisation, *, for_submission: bool = F
         prohibited = CatalogueKind.PROHIBITED in catalogues.flags_for(occupation.id, start)
         found += rules.occupation_problems(prohibited)
     institution = db.session.get(Organisation, data.get("institution_id") or 0)
-    if (institution is None or institution.kind != OrgKind.INSTITUTION
-            or institution.status != ReviewState.APPROVED):
+    if not institutions.in_catalogue(institution):
         found.append("AP-I4")
     elif occupation is not None and start is not None and months:
-        covered = db.session.scalar(
-            sa.select(sa.exists().where(institution_occupation.c.org_id == institution.id,
-                                        institution_occupation.c.occupation_id == occupation.id))
-        )
-        found += rules.licence_problems(
-            bool(covered), institution.licence_valid_from or date.max,
-            institution.licence_valid_to, start, period_end(start, months),
-        )
+        found += institutions.licence_problems_for(institution, occupation.id, start,
+                                                   period_end(start, months))
     found += _entrustment_problems(data, enterprise, for_submission)
     if level in rules.LEVELS and "AP-E4" not in found and months:
         found += rules.programme_duration_problems(level, months, data.get("extension_reason"))
