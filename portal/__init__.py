@@ -12,9 +12,14 @@ def create_app(config: dict | None = None):
     app = Flask(__name__, instance_relative_config=False)
     app.config.update(portal_config.load(config))
 
-    from portal import cli, errors, security, templating
+    from portal import (
+        cli,
+        errors,
+        security,
+    )
     from portal.blueprints import register_blueprints
     from portal.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+    from portal.web import templating
 
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)

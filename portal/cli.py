@@ -4,6 +4,7 @@ import click
 import sqlalchemy as sa
 
 from portal import demo_data, rules
+from portal.accounts.passwords import hash_password
 from portal.extensions import db
 from portal.models import (
     Apprentice,
@@ -26,7 +27,6 @@ from portal.models import (
 )
 from portal.models.base import utcnow
 from portal.reference import DISTRICTS
-from portal.services.passwords import hash_password
 
 
 def seed_reference() -> None:

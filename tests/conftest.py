@@ -14,9 +14,9 @@ from argon2 import PasswordHasher
 from flask.testing import FlaskClient
 
 from portal import create_app
+from portal.accounts import passwords
 from portal.cli import seed_reference
 from portal.extensions import db as _db
-from portal.services import passwords
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 PASSWORD = "Secret-pass-1"

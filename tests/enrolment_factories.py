@@ -211,7 +211,7 @@ def xlsx(rows, header=None) -> bytes:
 
     import openpyxl
 
-    from portal.services.enrolment_import import COLUMNS
+    from portal.apprenticeship.enrolment.importer import COLUMNS
 
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet("学徒名单")

@@ -4,9 +4,9 @@ import itertools
 
 from stdnum.cn import uscc
 
+from portal.accounts.passwords import hash_password
 from portal.extensions import db
 from portal.models import Organisation, OrgKind, ReviewState, Role, User
-from portal.services.passwords import hash_password
 
 _seq = itertools.count(1)
 PASSWORD = "Secret-pass-1"
@@ -127,8 +127,8 @@ def make_document(org: Organisation, data: bytes = PDF_BYTES, name: str = "Ëê•‰∏
     """Store `data` as `org`'s licence through the real upload service."""
     from werkzeug.datastructures import FileStorage
 
+    from portal.core import files as documents
     from portal.models import DocumentKind
-    from portal.services import documents
 
     kind = DocumentKind.BUSINESS_LICENCE if org.is_enterprise else DocumentKind.SCHOOL_LICENCE
     file = FileStorage(stream=upload(data, name)[0], filename=name)

@@ -3,20 +3,7 @@
 from flask import redirect, url_for
 from flask_login import current_user
 
-from portal.models import Role
-
-HOME_ENDPOINTS = {
-    Role.ENTERPRISE: "enterprise.home",
-    Role.INSTITUTION: "institution.home",
-    Role.DISTRICT: "district.home",
-    Role.CENTER: "center.home",
-    Role.TRAINEE: "checkin.home",
-    Role.EXPERT: "expert.home",
-}
-
-
-def home_url(user) -> str:
-    return url_for(HOME_ENDPOINTS[user.role])
+from portal.navigation import home_url
 
 
 def register_blueprints(app) -> None:

@@ -13,7 +13,7 @@ from playwright.sync_api import Locator, Page, expect
 from portal.demo_data import DEMO_PASSWORD
 from portal.extensions import db
 from portal.models import OrgKind
-from portal.services import organisations
+from portal.orgs import services as organisations
 from tests.browser.conftest import (
     DESKTOP,
     _watched_page,

@@ -6,16 +6,17 @@ from flask import abort, current_app, flash, g, redirect, render_template, reque
 from flask_login import current_user, login_required, login_user, logout_user
 
 from portal import rules
-from portal.blueprints import home_url
+from portal.accounts import services as accounts
+from portal.accounts.forms import ChangePasswordForm, LoginForm
 from portal.blueprints.auth import bp
+from portal.core.errors import ServiceError
 from portal.extensions import db, limiter
-from portal.forms.auth import ChangePasswordForm, LoginForm
-from portal.forms.registration import REGISTRATION_FORMS
 from portal.models import OrgKind
-from portal.render import page_or_block
+from portal.navigation import home_url
+from portal.orgs import services as organisations
+from portal.orgs.forms import REGISTRATION_FORMS
 from portal.security import start_session
-from portal.services import accounts, organisations
-from portal.services.errors import ServiceError
+from portal.web.render import page_or_block
 
 
 def _safe_next(target: str | None) -> str | None:

@@ -1,6 +1,6 @@
 """The centre's city-wide view of apprentices and student records (read-only, C-PII)."""
 
-from portal.blueprints import enrolment_pages as pages
+from portal.apprenticeship.enrolment import pages
 from portal.blueprints.center import bp
 
 

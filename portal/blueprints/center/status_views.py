@@ -1,7 +1,7 @@
 """The centre's read-only overview of changes of status (AP-P2) and city-wide quality (AP-P4)."""
 
-from portal.blueprints import status_pages as pages
+from portal.apprenticeship.status import pages
 from portal.blueprints.center import bp
-from portal.blueprints.routes import bind
+from portal.web.routes import bind
 
 bind(bp, "center", pages.ROUTES + pages.DETAIL_ROUTES)

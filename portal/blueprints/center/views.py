@@ -1,10 +1,10 @@
 import sqlalchemy as sa
 from flask import render_template
 
-from portal.blueprints import org_review
 from portal.blueprints.center import bp
 from portal.extensions import db
 from portal.models import District, Organisation, Programme, ReviewState
+from portal.orgs import review_pages as org_review
 
 
 @bp.get("/")

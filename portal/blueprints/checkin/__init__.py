@@ -1,6 +1,6 @@
 from flask import Blueprint
 
-from portal.access import require_role
+from portal.core.access import require_role
 from portal.models import Role
 
 bp = Blueprint("checkin", __name__, url_prefix="/m")

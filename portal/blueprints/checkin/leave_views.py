@@ -7,13 +7,13 @@ of anybody else is out of scope and answers 404.
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from portal.access import get_or_404_for, leave_requests_for, trainee_enrolments
+from portal.apprenticeship.training import leave as leave_service
+from portal.apprenticeship.training.leave_forms import LeaveRequestForm, ReportBackForm
 from portal.blueprints.checkin import bp
+from portal.core.access import get_or_404_for, leave_requests_for, trainee_enrolments
+from portal.core.errors import ServiceError
 from portal.extensions import db
-from portal.forms.leave import LeaveRequestForm, ReportBackForm
 from portal.models import Enrolment, EnrolmentState, LeaveRequest, Occupation, Programme
-from portal.services import leave as leave_service
-from portal.services.errors import ServiceError
 
 HISTORY_LIMIT = 50  # a trainee's own leave over one programme: a short list
 

@@ -9,13 +9,14 @@ from flask import current_app, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from portal.access import get_or_404_for
+from portal.apprenticeship.enrolment import services as enrolments
+from portal.apprenticeship.training import attendance, credits
 from portal.blueprints.checkin import bp
+from portal.core.access import get_or_404_for
+from portal.core.errors import NotAllowed, ServiceError
 from portal.extensions import db
 from portal.models import ClassSession
-from portal.render import page_or_block
-from portal.services import attendance, credits, enrolments
-from portal.services.errors import NotAllowed, ServiceError
+from portal.web.render import page_or_block
 
 REFUSAL_STATUS = {attendance.TokenRefused: 400, NotAllowed: 403}
 

@@ -1,7 +1,7 @@
 """Apprentice review queue of the district (AP-W2): inline approve / return / reject,
 approval of a ticked selection, the detail page with the audited full-ID view (C-PII)."""
 
-from portal.blueprints import enrolment_pages as pages
+from portal.apprenticeship.enrolment import pages
 from portal.blueprints.district import bp
 
 

@@ -1,7 +1,7 @@
 """The district's queue of changes of status (AP-P2, C-REV, C-DIST) and training quality (AP-P4)."""
 
-from portal.blueprints import status_pages as pages
+from portal.apprenticeship.status import pages
 from portal.blueprints.district import bp
-from portal.blueprints.routes import bind
+from portal.web.routes import bind
 
 bind(bp, "district", pages.ROUTES + pages.DETAIL_ROUTES + pages.REVIEW_ROUTES)

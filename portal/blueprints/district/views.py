@@ -2,11 +2,11 @@ import sqlalchemy as sa
 from flask import render_template
 from flask_login import current_user
 
-from portal.access import organisations_for, programmes_for
-from portal.blueprints import org_review
 from portal.blueprints.district import bp
+from portal.core.access import organisations_for, programmes_for
 from portal.extensions import db
 from portal.models import Organisation, Programme, ReviewState
+from portal.orgs import review_pages as org_review
 
 
 @bp.get("/")

@@ -1,7 +1,7 @@
 """Class sessions of the enterprise side: open, rotating QR code, live list, close, evidence."""
 
-from portal.blueprints import attendance_pages
+from portal.apprenticeship.training import attendance_pages
 from portal.blueprints.enterprise import bp
-from portal.blueprints.routes import bind
+from portal.web.routes import bind
 
 bind(bp, "enterprise", attendance_pages.ROUTES)

@@ -5,11 +5,11 @@ Bindings only: the logic is in ``enrolment_pages`` (list, detail, C-PII view),
 ``enrolment_registration_pages`` and ``enrolment_import_pages``.
 """
 
-from portal.blueprints import enrolment_import_pages as imports
-from portal.blueprints import enrolment_pages as pages
-from portal.blueprints import enrolment_registration_pages as registration
+from portal.apprenticeship.enrolment import import_pages as imports
+from portal.apprenticeship.enrolment import pages
+from portal.apprenticeship.enrolment import registration_pages as registration
+from portal.apprenticeship.enrolment.forms import AgreementForm
 from portal.blueprints.enterprise import bp
-from portal.forms.enrolment import AgreementForm
 
 
 @bp.get("/enrolments", endpoint="enrolments")

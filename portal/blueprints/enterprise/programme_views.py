@@ -4,15 +4,15 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal import rules
-from portal.access import get_or_404_for
-from portal.blueprints import programme_pages as pages
+from portal.apprenticeship.programmes import pages
+from portal.apprenticeship.programmes import services as programmes
+from portal.apprenticeship.programmes.forms import ProgrammeForm
 from portal.blueprints.enterprise import bp
+from portal.core.access import get_or_404_for
+from portal.core.errors import ServiceError
 from portal.extensions import db
-from portal.forms.programme import ProgrammeForm
 from portal.models import Organisation
-from portal.render import page_or_block
-from portal.services import programmes
-from portal.services.errors import ServiceError
+from portal.web.render import page_or_block
 
 
 def _enterprise() -> Organisation:

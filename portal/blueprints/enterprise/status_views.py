@@ -7,13 +7,15 @@ import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal.access import get_or_404_for, leave_requests_for
-from portal.blueprints import review_actions
-from portal.blueprints import status_pages as pages
+from portal.apprenticeship.status import pages
+from portal.apprenticeship.status import services as status_changes
+from portal.apprenticeship.status.forms import ChangeDetailsForm, StatusChangeForm
+from portal.apprenticeship.status.services import ChangeState
+from portal.apprenticeship.training import leave as leave_service
 from portal.blueprints.enterprise import bp
-from portal.blueprints.routes import bind
+from portal.core.access import get_or_404_for, leave_requests_for
+from portal.core.errors import ServiceError
 from portal.extensions import db
-from portal.forms.status_change import ChangeDetailsForm, StatusChangeForm
 from portal.models import (
     Apprentice,
     Enrolment,
@@ -25,11 +27,9 @@ from portal.models import (
     ReviewState,
     StatusChange,
 )
-from portal.render import page_or_block
-from portal.services import leave as leave_service
-from portal.services import status_changes
-from portal.services.errors import ServiceError
-from portal.services.status_changes import ChangeState
+from portal.web import review as review_actions
+from portal.web.render import page_or_block
+from portal.web.routes import bind
 
 LEAVE_TEMPLATE = "leave/queue.html"
 LEAVE_EVENT = "leaveDecided"

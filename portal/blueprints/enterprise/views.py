@@ -3,11 +3,11 @@ from datetime import datetime
 from flask import current_app, request
 from flask_babel import get_timezone
 
-from portal.blueprints import own_org
 from portal.blueprints.enterprise import bp
+from portal.catalogue import institutions
 from portal.extensions import db
-from portal.render import page_or_block
-from portal.services import institutions
+from portal.orgs import own_pages as own_org
+from portal.web.render import page_or_block
 
 
 @bp.get("/")

@@ -1,6 +1,6 @@
 from flask import Blueprint
 
-from portal.access import require_role
+from portal.core.access import require_role
 from portal.models import Role
 
 # Uploaded documents, for every signed-in role; access.documents_for decides what is visible.

@@ -2,10 +2,10 @@
 
 from flask_login import current_user
 
-from portal.access import get_or_404_for
 from portal.blueprints.files import bp
+from portal.core import files as documents
+from portal.core.access import get_or_404_for
 from portal.models import Document
-from portal.services import documents
 
 
 @bp.get("/<int:doc_id>")

@@ -1,8 +1,8 @@
 """Programmes in which this institution is the training partner (AP-W1 consent)."""
 
-from portal.blueprints import programme_pages as pages
+from portal.apprenticeship.programmes import pages
+from portal.apprenticeship.programmes import services as programmes
 from portal.blueprints.institution import bp
-from portal.services import programmes
 
 
 @bp.get("/programmes", endpoint="programmes")

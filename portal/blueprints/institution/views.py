@@ -1,5 +1,5 @@
-from portal.blueprints import own_org
 from portal.blueprints.institution import bp
+from portal.orgs import own_pages as own_org
 
 
 @bp.get("/")

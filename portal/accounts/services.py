@@ -1,0 +1,36 @@
+"""Login and account changes."""
+
+import sqlalchemy as sa
+
+from portal.accounts.passwords import (
+    DUMMY_HASH,
+    hash_password,
+    needs_rehash,
+    verify_password,
+)
+from portal.core import audit
+from portal.extensions import db
+from portal.models import User
+from portal.models.base import utcnow
+
+
+def authenticate(username: str, password: str) -> User | None:
+    user = db.session.scalar(sa.select(User).where(User.username == username.strip()))
+    if user is None:
+        verify_password(DUMMY_HASH, password)
+        return None
+    if not user.is_active or not verify_password(user.password_hash, password):
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    audit.record(user, "user", user.id, "login")
+    db.session.flush()
+    return user
+
+
+def change_password(user: User, new_password: str) -> None:
+    user.password_hash = hash_password(new_password)
+    user.must_change_password = False
+    audit.record(user, "user", user.id, "change_password")
+    db.session.flush()

@@ -1,0 +1,385 @@
+"""Apprentice registration (学徒报名), district review and the student record (学籍): AP-W2.
+
+Rules: C-ID1, C-ID3 and AP-E1..E6 on registration and again on submission and approval
+(``registration_checks``), AP-A1 (a training agreement before establishment, recorded in
+``agreements``), AP-M1 (both mentors), AP-P5 (catalogue facts frozen on the day the record
+is established). Establishment opens the trainee's account (``trainee_accounts``, which
+also holds the audited full-ID view of C-PII).
+
+Seats. ``Programme.enrolled_count`` counts the programme's enrolments in HOLDING_STATES
+(submitted, active, suspended): the same states in which AP-E5's partial unique index holds
+the person. A draft or returned registration holds neither a seat nor the person; submitting
+takes a seat with a guarded UPDATE (the CHECK enrolled_count <= planned_count backs it up),
+and every move out of HOLDING_STATES (returned, rejected here; withdrawn, transferred,
+completed in the status-change code) gives it back through ``release_seat`` in the same
+transaction.
+
+The person. An ``Apprentice`` is one row per resident ID across all enterprises. A new
+registration with a known ID reuses the row (never a duplicate) and brings its name and
+mobile up to date, as typed by the enterprise registering the person now. Nothing about the
+person is ever looked up for, or shown to, an enterprise: no pre-fill, and an AP-E5 refusal
+names neither the other enterprise nor its programme. Each enterprise sees only its own
+enrolments (contract, wage, history) through ``access.enrolments_for``.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.util import identity_key
+
+from portal import rules
+from portal.apprenticeship.enrolment.checks import Registration, check_registration
+from portal.apprenticeship.enrolment.trainee_accounts import ensure_trainee_account
+from portal.apprenticeship.mentors.services import mentor_problems
+from portal.catalogue import lookups as catalogues
+from portal.clock import today  # today is part of this module's API (tests use svc.today)
+from portal.core import audit
+from portal.core.access import can
+from portal.core.errors import NotAllowed, ServiceError, StateConflict
+from portal.core.workflow import COMMENT_REQUIRED, Decision
+from portal.extensions import db
+from portal.models import (
+    HOLDING_STATES,
+    Apprentice,
+    CatalogueKind,
+    Enrolment,
+    EnrolmentState,
+    Programme,
+    ReviewState,
+    Role,
+)
+from portal.models.base import utcnow
+
+OBJECT_TYPE = "enrolment"
+S = EnrolmentState
+
+# States in which a registration is still on the programme's list (a second one for the
+# same person in the same programme is refused); the rest are history.
+LIVE_STATES = (S.DRAFT, S.RETURNED, *HOLDING_STATES)
+
+# District decision → the state it leads to (AP-W2; C-REV for return and reject).
+DECISIONS = {Decision.APPROVE: S.ACTIVE, Decision.RETURN: S.RETURNED, Decision.REJECT: S.REJECTED}
+
+AP_E5_MESSAGE = rules.rule_message("AP-E5")
+
+
+class QuotaExceeded(ServiceError):
+    """The programme's approved headcount (核定人数) is used up."""
+
+
+# ------------------------------------------------------------------------------ seats
+
+
+def _expire_count(programme_id: int) -> None:
+    programme = db.session.identity_map.get(identity_key(Programme, programme_id))
+    if programme is not None:
+        db.session.expire(programme, ["enrolled_count"])
+
+
+def quota_message(programme: Programme, wanted: int = 1) -> str:
+    return (f"超出核定人数：本项目核定 {programme.planned_count} 人，已占用 "
+            f"{programme.enrolled_count} 人，本次需要 {wanted} 个名额")
+
+
+def take_seats(programme_id: int, n: int = 1) -> None:
+    """Take `n` seats at once, or none: a guarded UPDATE that wins only within the headcount.
+
+    ``UPDATE programme SET enrolled_count = enrolled_count + n
+      WHERE id = :id AND enrolled_count + n <= planned_count`` — exactly one row, or refuse.
+    """
+    changed = db.session.execute(
+        sa.update(Programme)
+        .where(Programme.id == programme_id,
+               Programme.enrolled_count + n <= Programme.planned_count)
+        .values(enrolled_count=Programme.enrolled_count + n)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    _expire_count(programme_id)
+    if changed != 1:
+        programme = db.session.get(Programme, programme_id)
+        raise QuotaExceeded(quota_message(programme, n))
+
+
+def release_seat(programme_id: int, n: int = 1) -> None:
+    """Give back `n` seats; call it in the transaction that moves an enrolment out of
+    HOLDING_STATES (withdrawn, transferred, completed …). Never below zero."""
+    changed = db.session.execute(
+        sa.update(Programme)
+        .where(Programme.id == programme_id, Programme.enrolled_count >= n)
+        .values(enrolled_count=Programme.enrolled_count - n)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    _expire_count(programme_id)
+    if changed != 1:
+        raise StateConflict("项目名额计数与学籍不一致，请联系管理员")
+
+
+def seats_in_use(programme_id: int) -> int:
+    """What enrolled_count must equal: the programme's enrolments in HOLDING_STATES."""
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(Enrolment)
+        .where(Enrolment.programme_id == programme_id, Enrolment.status.in_(HOLDING_STATES)))
+
+
+# ------------------------------------------------------------------------------ look-ups
+
+
+def holding_enrolment(apprentice_id: int, *, besides: int | None = None) -> Enrolment | None:
+    """AP-E5: the person's one enrolment in HOLDING_STATES, if any."""
+    q = sa.select(Enrolment).where(Enrolment.apprentice_id == apprentice_id,
+                                   Enrolment.status.in_(HOLDING_STATES))
+    if besides is not None:
+        q = q.where(Enrolment.id != besides)
+    return db.session.scalar(q)
+
+
+def current_enrolment_for(user) -> Enrolment | None:
+    """A trainee's one enrolment in HOLDING_STATES (at most one, AP-E5), with its programme."""
+    if getattr(user, "role", None) != Role.TRAINEE:
+        return None
+    return db.session.scalar(
+        sa.select(Enrolment)
+        .join(Apprentice, Apprentice.id == Enrolment.apprentice_id)
+        .options(joinedload(Enrolment.programme))
+        .where(Apprentice.user_id == user.id, Enrolment.status.in_(HOLDING_STATES)))
+
+
+def active_enrolment_for(user) -> Enrolment | None:
+    """A trainee's enrolment whose student record is established and not suspended."""
+    enrolment = current_enrolment_for(user)
+    return enrolment if enrolment is not None and enrolment.status == S.ACTIVE else None
+
+
+def can_register(actor, programme: Programme) -> bool:
+    """AP-W2: only the programme's own enterprise registers, once the programme is approved."""
+    return (getattr(actor, "role", None) == Role.ENTERPRISE
+            and actor.org_id == programme.enterprise_id
+            and programme.status == ReviewState.APPROVED)
+
+
+def require_register(actor, programme: Programme) -> None:
+    if can_register(actor, programme):
+        return
+    if getattr(actor, "role", None) == Role.ENTERPRISE and actor.org_id == programme.enterprise_id:
+        raise NotAllowed("培训项目经市级审核通过后才能办理学徒报名（规则 AP-W2）")
+    raise NotAllowed("只有该培训项目的申报企业可以办理学徒报名")
+
+
+# ------------------------------------------------------------------------------ registration
+
+
+def _person(reg: Registration) -> Apprentice | None:
+    return db.session.scalar(sa.select(Apprentice).where(Apprentice.resident_id == reg.resident_id))
+
+
+def _already_listed(programme_id: int, apprentice_id: int, besides: int | None = None) -> bool:
+    q = sa.select(Enrolment.id).where(Enrolment.programme_id == programme_id,
+                                      Enrolment.apprentice_id == apprentice_id,
+                                      Enrolment.status.in_(LIVE_STATES))
+    if besides is not None:
+        q = q.where(Enrolment.id != besides)
+    return db.session.scalar(q.limit(1)) is not None
+
+
+DUPLICATE_IN_PROGRAMME = "该学徒已在本项目名单中，请勿重复报名"
+
+
+def _claim_person(reg: Registration, programme: Programme, besides: int | None = None) -> Apprentice:
+    """The Apprentice for `reg` (reused by resident ID, else new); all checks before writes."""
+    person = _person(reg)
+    if person is not None:
+        if holding_enrolment(person.id, besides=besides) is not None:
+            raise rules.RuleViolation("AP-E5")
+        if _already_listed(programme.id, person.id, besides):
+            raise ServiceError(DUPLICATE_IN_PROGRAMME)
+        person.name, person.mobile = reg.name.strip(), reg.mobile
+        return person
+    person = Apprentice(name=reg.name.strip(), resident_id=reg.resident_id, mobile=reg.mobile)
+    db.session.add(person)
+    return person
+
+
+def register(actor, programme: Programme, reg: Registration) -> Enrolment:
+    """学徒报名: a draft registration in an approved programme (no seat until submitted)."""
+    require_register(actor, programme)
+    check_registration(programme, reg)
+    person = _claim_person(reg, programme)
+    db.session.flush()
+    enrolment = Enrolment(programme_id=programme.id, apprentice_id=person.id,
+                          enterprise_id=programme.enterprise_id,
+                          district_code=programme.district_code, status=S.DRAFT,
+                          **reg.enrolment_values())
+    db.session.add(enrolment)
+    db.session.flush()
+    audit.record(actor, OBJECT_TYPE, enrolment.id, "create", to_state=S.DRAFT)
+    db.session.flush()
+    return enrolment
+
+
+def update(actor, enrolment: Enrolment, reg: Registration) -> None:
+    """AP-W4: the owner corrects a draft or returned registration (a new ID = another person)."""
+    if not can(actor, "edit", enrolment):
+        raise NotAllowed("该学徒报名已提交，不能修改（规则 AP-W4）")
+    programme = db.session.get(Programme, enrolment.programme_id)
+    check_registration(programme, reg)
+    person = _claim_person(reg, programme, besides=enrolment.id)
+    db.session.flush()
+    enrolment.apprentice_id = person.id
+    for name, value in reg.enrolment_values().items():
+        setattr(enrolment, name, value)
+    audit.record(actor, OBJECT_TYPE, enrolment.id, "edit", from_state=enrolment.status,
+                 to_state=enrolment.status)
+    db.session.flush()
+
+
+def _move(enrolment: Enrolment, sources, values: dict) -> None:
+    """Guarded UPDATE of the state: wins once even when two requests race (else 已被处理).
+
+    The AP-E5 partial unique index may refuse a move into HOLDING_STATES that a concurrent
+    request made first; that is answered with the AP-E5 message, never a 500.
+    """
+    try:
+        changed = db.session.execute(
+            sa.update(Enrolment)
+            .where(Enrolment.id == enrolment.id, Enrolment.status.in_(sources))
+            .values(updated_at=utcnow(), **values)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+    except IntegrityError as err:
+        raise rules.RuleViolation("AP-E5") from err
+    if changed != 1:
+        raise StateConflict()
+    db.session.refresh(enrolment)
+
+
+def _submit(actor, enrolment: Enrolment, programme: Programme, person: Apprentice) -> None:
+    if not can(actor, "submit", enrolment):
+        if enrolment.status.editable:
+            raise NotAllowed("只有报名企业可以提交")
+        raise StateConflict()
+    if programme.status != ReviewState.APPROVED:
+        raise NotAllowed("培训项目未处于已批准状态，不能提交学徒报名（规则 AP-W2）")
+    check_registration(programme, Registration.of(enrolment, person))
+    if holding_enrolment(person.id) is not None:
+        raise rules.RuleViolation("AP-E5")
+    take_seats(programme.id)
+    from_state = enrolment.status
+    _move(enrolment, (S.DRAFT, S.RETURNED), {"status": S.SUBMITTED, "submitted_at": utcnow()})
+    audit.record(actor, OBJECT_TYPE, enrolment.id, "submit", from_state=from_state,
+                 to_state=S.SUBMITTED)
+
+
+def submit(actor, enrolment: Enrolment) -> EnrolmentState:
+    """学徒报名 to the district: rules again, AP-E5, then one seat (超出核定人数 otherwise)."""
+    programme = db.session.get(Programme, enrolment.programme_id)
+    person = db.session.get(Apprentice, enrolment.apprentice_id)
+    _submit(actor, enrolment, programme, person)
+    db.session.flush()
+    return enrolment.status
+
+
+def submit_all(actor, programme: Programme) -> int:
+    """Submit every draft and returned registration of `programme`: all of them, or none.
+
+    Each goes through the same checks as a single submission; the first refusal is raised
+    (naming the apprentice) and the caller rolls the whole batch back.
+    """
+    require_register(actor, programme)
+    rows = db.session.execute(
+        sa.select(Enrolment, Apprentice)
+        .join(Apprentice, Apprentice.id == Enrolment.apprentice_id)
+        .where(Enrolment.programme_id == programme.id,
+               Enrolment.enterprise_id == actor.org_id,
+               Enrolment.status.in_((S.DRAFT, S.RETURNED)))
+        .order_by(Enrolment.id)
+    ).all()
+    if not rows:
+        raise ServiceError("本项目没有待提交的学徒报名")
+    if programme.enrolled_count + len(rows) > programme.planned_count:
+        raise QuotaExceeded(quota_message(programme, len(rows)))
+    for enrolment, person in rows:
+        try:
+            _submit(actor, enrolment, programme, person)
+        except (ServiceError, rules.RuleViolation) as err:
+            message = getattr(err, "message", None) or str(err)
+            raise ServiceError(f"{person.name}：{message}。本次未提交任何学徒，请处理后重试") from err
+    db.session.flush()
+    return len(rows)
+
+
+# ------------------------------------------------------------------------------ district review
+
+
+def establishment_values(enrolment: Enrolment, programme: Programme, day: date) -> dict:
+    """AP-W2, AP-A1, AP-M1, AP-P5: what establishing the record on `day` writes, or a refusal."""
+    problems = (["AP-A1"] if enrolment.agreement_id is None else []) + mentor_problems(enrolment)
+    if problems:
+        raise rules.RuleViolation(rules.in_catalogue_order(problems))
+    person = db.session.get(Apprentice, enrolment.apprentice_id)
+    check_registration(programme, Registration.of(enrolment, person), day)
+    flags = catalogues.flags_for(programme.occupation_id, day)
+    return {
+        "established_on": day,
+        "urgent": CatalogueKind.URGENT in flags,
+        "in_assessment_scope": CatalogueKind.ASSESSMENT_SCOPE in flags,
+    }
+
+
+def district_review(actor, enrolment: Enrolment, decision: Decision, comment: str = "", *,
+                    day: date | None = None) -> EnrolmentState:
+    """AP-W2 inline review: approve (establish the record), return or reject (C-REV).
+
+    Approval needs a training agreement (AP-A1), re-checks AP-E1..E6, freezes the catalogue
+    facts in force on the approval day (AP-P5) and opens a trainee account if the person has
+    none. Both mentors must be assigned first (AP-M1). A return or rejection frees the seat.
+    """
+    target = DECISIONS.get(decision)
+    if target is None:
+        raise NotAllowed("不支持的审核操作")
+    comment = (comment or "").strip()
+    if decision != Decision.APPROVE and not comment:
+        raise ServiceError(COMMENT_REQUIRED)
+    if enrolment.status != S.SUBMITTED:
+        raise StateConflict()
+    if not can(actor, "district_review", enrolment):
+        raise NotAllowed("您无权审核该学徒报名")
+    day = day or today()
+    programme = db.session.get(Programme, enrolment.programme_id)
+    values = {"status": target, "decided_at": utcnow()}
+    if decision == Decision.APPROVE:
+        values |= establishment_values(enrolment, programme, day)
+    _move(enrolment, (S.SUBMITTED,), values)
+    if decision == Decision.APPROVE:
+        ensure_trainee_account(actor, db.session.get(Apprentice, enrolment.apprentice_id))
+    else:
+        release_seat(programme.id)
+    audit.record(actor, OBJECT_TYPE, enrolment.id, decision.value, from_state=S.SUBMITTED,
+                 to_state=target, comment=comment or (f"学籍建立日 {day}" if target == S.ACTIVE else ""))
+    db.session.flush()
+    return target
+
+
+@dataclass
+class BulkResult:
+    approved: list[int]
+    refused: dict[int, str]  # enrolment id → why (the row keeps its message)
+
+
+def approve_many(actor, enrolments: list[Enrolment], *, day: date | None = None) -> BulkResult:
+    """Approve a selection, each row through ``district_review``; per-row results.
+
+    A refused row (no agreement, already handled, a rule) is refused before anything of it
+    is written, so the others go ahead in the same transaction.
+    """
+    result = BulkResult([], {})
+    for enrolment in enrolments:
+        try:
+            district_review(actor, enrolment, Decision.APPROVE, day=day)
+        except (ServiceError, rules.RuleViolation) as err:
+            result.refused[enrolment.id] = getattr(err, "message", None) or str(err)
+        else:
+            result.approved.append(enrolment.id)
+    return result

@@ -1,0 +1,132 @@
+"""The programme application form (AP-W1); cross-field rules come from services.programmes."""
+
+
+import sqlalchemy as sa
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    DateField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from portal import clock, rules
+from portal.apprenticeship.programmes import services as programmes
+from portal.catalogue import lookups as catalogues
+from portal.catalogue.institutions import approved_institutions
+from portal.extensions import db
+from portal.models import CatalogueKind, Occupation, Organisation, OrgKind, ReviewState
+from portal.web.validators import add_rule_errors, choices
+
+# Where each refused rule is shown on the form.
+RULE_FIELDS = {
+    "AP-E4": "level",
+    "AP-N2": "occupation_id",
+    "AP-N4": "entrusted_enterprise_id",
+    "AP-I2": "institution_id",
+    "AP-I4": "institution_id",
+    "AP-C2": "delivery_modes",
+    "AP-C3": "duration_months",
+    "AP-C4": "on_job_hours",
+}
+
+HOURS = [InputRequired("请填写学时"), NumberRange(0, 10000, "学时须为0–10000之间的整数")]
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class ProgrammeForm(FlaskForm):
+    occupation_id = SelectField("培训职业（工种）", coerce=_int_or_none, validate_choice=False,
+                                validators=[DataRequired("请选择职业（工种）")])
+    level = SelectField("培训等级", validate_choice=False,
+                        choices=choices((lv, rules.LEVEL_LABELS[lv]) for lv in rules.TRAINABLE_LEVELS),
+                        validators=[DataRequired("请选择培训等级")])
+    start_date = DateField("开班日期", validators=[DataRequired("请填写开班日期")])
+    institution_id = SelectField(
+        "合作培训机构", coerce=_int_or_none, validate_choice=False,
+        validators=[DataRequired("请选择合作培训机构")],
+        description="仅列出已列入培训机构目录、许可范围覆盖所选职业（工种）的机构",
+    )
+    planned_count = IntegerField("计划培训人数", validators=[
+        InputRequired("请填写计划人数"), NumberRange(1, 9999, "计划人数须为1–9999")])
+    duration_months = IntegerField(
+        "培养期限（月）", validators=[InputRequired("请填写培养期限"), NumberRange(1, 120)],
+        description="中级工12个月，高级工及以上24个月；延期须填写理由，最长36个月",
+    )
+    extension_reason = TextAreaField("延长培养期限的理由", validators=[Length(max=1000)])
+    general_hours = IntegerField("通用素质课时", validators=HOURS)
+    theory_hours = IntegerField("专业理论课时", validators=HOURS)
+    practice_hours = IntegerField("技能实训课时", validators=HOURS)
+    centralised_hours = IntegerField("集中培训课时", validators=HOURS)
+    on_job_hours = IntegerField("岗位训练课时", validators=HOURS)
+    delivery_modes = SelectMultipleField(
+        "授课形式", choices=choices(rules.DELIVERY_MODES.items()),
+        widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
+    )
+    textbooks = TextAreaField("选用教材（每行一种，提交时向区里备案）",
+                              validators=[Length(max=4000)])
+    entrusted_enterprise_id = SelectField(
+        "委托培训企业（中小微企业可选）", coerce=_int_or_none, validate_choice=False,
+        validators=[Optional()],
+    )
+    agreement = FileField("企业新型学徒培训合作协议（PDF或图片）",
+                          render_kw={"accept": ".pdf,.jpg,.jpeg,.png"})
+    entrustment_agreement = FileField("委托培训协议（委托培训时必传）",
+                                      render_kw={"accept": ".pdf,.jpg,.jpeg,.png"})
+
+    def __init__(self, enterprise: Organisation, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.enterprise = enterprise
+        day = self.start_date.data or clock.today()
+        occupations = list(db.session.scalars(sa.select(Occupation).order_by(Occupation.code)))
+        flags = catalogues.memberships([o.id for o in occupations], day)
+        self.occupation_id.choices = choices(
+            [("", "请选择")] + [(o.id, _occupation_label(o, flags[o.id])) for o in occupations]
+        )
+        self.set_institution_choices()
+        self.entrusted_enterprise_id.choices = choices(
+            [("", "不委托（自行培训）")] + [
+                (e.id, e.name) for e in db.session.scalars(
+                    sa.select(Organisation).where(
+                        Organisation.kind == OrgKind.ENTERPRISE,
+                        Organisation.status == ReviewState.APPROVED,
+                        Organisation.id != enterprise.id,
+                    ).order_by(Organisation.name).limit(500)
+                )
+            ]
+        )
+
+    def set_institution_choices(self) -> None:
+        institutions = approved_institutions(self.occupation_id.data, self.start_date.data)
+        self.institution_id.choices = choices(
+            [("", "请选择")] + [(i.id, i.name) for i in institutions]
+        )
+
+    def plan_data(self) -> dict:
+        return {name: self[name].data for name in programmes.PLAN_FIELDS}
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        check = programmes.check_plan(self.plan_data(), self.enterprise)
+        return add_rule_errors(self, RULE_FIELDS, check.problems)
+
+
+def _occupation_label(occupation: Occupation, flags: set) -> str:
+    label = f"{occupation.code} {occupation.name}"
+    if CatalogueKind.URGENT in flags:
+        label += "（急需紧缺）"
+    if CatalogueKind.PROHIBITED in flags:
+        label += "（禁止限制类，不可申请）"
+    if occupation.is_demo:
+        label += "［演示数据］"
+    return label

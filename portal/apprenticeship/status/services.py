@@ -1,0 +1,403 @@
+"""Changes of status (学籍异动), AP-P2: the enterprise requests, the district decides (C-REV).
+
+Suspension, resumption, extension (AP-C3: never beyond three years in all), withdrawal and
+transfer to another approved programme of the same enterprise. Approval applies the change
+in the same transaction as the decision: enrolment state, the programme seat counters
+(guarded updates, so a full programme refuses and nothing is half-written) and, for a
+transfer, the new enrolment (AP-E5: the old one leaves the holding states first). Every
+step writes an audit record on the change and one on the enrolment (C-AUD); the view commits.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+import sqlalchemy as sa
+
+from portal import rules
+from portal.apprenticeship.enrolment.services import QuotaExceeded, release_seat, take_seats
+from portal.apprenticeship.programmes.services import period_end
+from portal.catalogue import lookups as catalogues
+from portal.core import audit
+from portal.core.access import can
+from portal.core.errors import NotAllowed, ServiceError, StateConflict
+from portal.core.guards import guarded_update
+from portal.core.workflow import Decision
+from portal.extensions import db
+from portal.models import (
+    CatalogueKind,
+    Enrolment,
+    EnrolmentState,
+    Programme,
+    ReviewState,
+    StatusChange,
+    StatusChangeKind,
+)
+from portal.models.base import utcnow
+
+OBJECT_TYPE = "status_change"
+ENROLMENT_OBJECT = "enrolment"
+REASON_MAX = 500
+ALREADY_HANDLED = "该学籍异动申请已被处理，请刷新后查看最新状态"
+MONTHS_PER_YEAR = 12
+
+
+class ChangeState(StrEnum):
+    SUBMITTED = "submitted"  # awaiting the district
+    RETURNED = "returned"  # 退回修改: the enterprise edits and resubmits
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    CANCELLED = "cancelled"  # withdrawn by the enterprise before a decision
+
+    @property
+    def label(self) -> str:
+        return {"submitted": "待区级审核", "returned": "退回修改", "approved": "已批准",
+                "rejected": "不予批准", "cancelled": "已撤回"}[self.value]
+
+    @property
+    def editable(self) -> bool:
+        return self == ChangeState.RETURNED
+
+
+OPEN_STATES = (ChangeState.SUBMITTED, ChangeState.RETURNED)
+
+K, E = StatusChangeKind, EnrolmentState
+# kind → (enrolment states it applies to, state after approval; None = unchanged).
+EFFECTS: dict[StatusChangeKind, tuple[tuple[EnrolmentState, ...], EnrolmentState | None]] = {
+    K.SUSPEND: ((E.ACTIVE,), E.SUSPENDED),
+    K.RESUME: ((E.SUSPENDED,), E.ACTIVE),
+    K.EXTEND: ((E.ACTIVE, E.SUSPENDED), None),
+    K.WITHDRAW: ((E.ACTIVE, E.SUSPENDED), E.WITHDRAWN),
+    K.TRANSFER: ((E.ACTIVE,), E.TRANSFERRED),
+}
+_DECIDED = {Decision.APPROVE: ChangeState.APPROVED, Decision.RETURN: ChangeState.RETURNED,
+            Decision.REJECT: ChangeState.REJECTED}
+
+
+@dataclass
+class ChangeData:
+    """What the enterprise fills in."""
+
+    kind: StatusChangeKind
+    reason: str
+    effective_on: date | None
+    extension_months: int | None = None
+    target_programme_id: int | None = None
+
+    def __post_init__(self):
+        self.kind = StatusChangeKind(self.kind)  # forms hand over the value string
+
+
+class ChangeRefused(ServiceError):
+    """Refusals with the form field each belongs to, so the page can show them in place."""
+
+    def __init__(self, problems: list[tuple[str, str]]):
+        self.problems = problems
+        super().__init__("；".join(message for _field, message in problems))
+
+
+# --- Extensions and planned end (AP-C3) ---------------------------------------------------
+
+
+def approved_extension_months(enrolment_ids: Iterable[int]) -> dict[int, int]:
+    """AP-C3: months of approved extensions per enrolment, in one grouped query."""
+    ids = list(enrolment_ids)
+    result = dict.fromkeys(ids, 0)
+    if ids:
+        rows = db.session.execute(
+            sa.select(StatusChange.enrolment_id, sa.func.sum(StatusChange.extension_months))
+            .where(StatusChange.enrolment_id.in_(ids), StatusChange.kind == K.EXTEND,
+                   StatusChange.state == ChangeState.APPROVED)
+            .group_by(StatusChange.enrolment_id)
+        )
+        result.update({enrolment_id: int(months or 0) for enrolment_id, months in rows})
+    return result
+
+
+def planned_end(programme: Programme, extension_months: int = 0) -> date:
+    """AP-C3: an enrolment's planned last day = the programme's end + approved extensions."""
+    return period_end(programme.start_date, programme.duration_months + extension_months)
+
+
+def enrolment_planned_end(enrolment: Enrolment) -> date:
+    """AP-C3: planned last day of one enrolment (two queries; lists use planned_end)."""
+    programme = db.session.get(Programme, enrolment.programme_id)
+    return planned_end(programme, approved_extension_months([enrolment.id])[enrolment.id])
+
+
+def _extension_problem(programme: Programme, already: int, months: int, reason: str) -> str | None:
+    """AP-C3: the programme's duration plus every extension stays within three years."""
+    found = rules.programme_duration_problems(programme.level, programme.duration_months
+                                              + already + months, reason or "延期")
+    if "AP-C3" not in found:
+        return None
+    limit = rules.MAX_DURATION_YEARS * MONTHS_PER_YEAR
+    return (f"本项目培养期{programme.duration_months}个月，已批准延期{already}个月，"
+            f"再延长{months}个月将超过{limit}个月。{rules.rule_message('AP-C3')}")
+
+
+# --- Checks shared by request and resubmission -------------------------------------------
+
+
+def transfer_targets(enrolment: Enrolment) -> sa.Select:
+    """Approved programmes of the same enterprise with a free seat, other than the current."""
+    return (sa.select(Programme)
+            .where(Programme.enterprise_id == enrolment.enterprise_id,
+                   Programme.status == ReviewState.APPROVED,
+                   Programme.id != enrolment.programme_id,
+                   Programme.enrolled_count < Programme.planned_count)
+            .order_by(Programme.start_date.desc(), Programme.id))
+
+
+def _problems(enrolment: Enrolment, data: ChangeData) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    reason = (data.reason or "").strip()
+    if not reason:
+        found.append(("reason", "请填写异动原因（规则 AP-P2）"))
+    elif len(reason) > REASON_MAX:
+        found.append(("reason", f"异动原因不能超过{REASON_MAX}字"))
+    if data.effective_on is None:
+        found.append(("effective_on", "请填写生效日期（规则 AP-P2）"))
+    elif enrolment.established_on and data.effective_on < enrolment.established_on:
+        found.append(("effective_on",
+                      f"生效日期不能早于学籍建立日期（{enrolment.established_on}）"))
+    sources, _target = EFFECTS[data.kind]
+    if enrolment.status not in sources:
+        found.append(("kind", f"学徒当前为“{enrolment.status.label}”，不能申请{data.kind.label}"))
+    if data.kind == K.EXTEND:
+        months = data.extension_months
+        if not isinstance(months, int) or months < 1:
+            found.append(("extension_months", "请填写延长的月数（至少1个月）"))
+        else:
+            programme = db.session.get(Programme, enrolment.programme_id)
+            already = approved_extension_months([enrolment.id])[enrolment.id]
+            problem = _extension_problem(programme, already, months, reason)
+            if problem:
+                found.append(("extension_months", problem))
+    if data.kind == K.TRANSFER:
+        found += _transfer_problems(enrolment, data.target_programme_id)
+    return found
+
+
+def _transfer_problems(enrolment: Enrolment, target_id: int | None) -> list[tuple[str, str]]:
+    if not target_id:
+        return [("target_programme_id", "请选择转入的培训项目")]
+    target = db.session.get(Programme, target_id)
+    if (target is None or target.enterprise_id != enrolment.enterprise_id
+            or target.status != ReviewState.APPROVED or target.id == enrolment.programme_id):
+        return [("target_programme_id", "只能转入本企业另一个已通过审核的培训项目")]
+    if target.enrolled_count >= target.planned_count:
+        return [("target_programme_id", "目标项目已满，不能转入")]
+    return []
+
+
+def _hold(enrolment_id: int) -> None:
+    """Serialise requests of one enrolment until commit (row lock on PostgreSQL, write lock
+    on SQLite) so that "one open change per enrolment" holds when two requests race."""
+    db.session.execute(
+        sa.update(Enrolment).where(Enrolment.id == enrolment_id).values(updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+
+
+def open_change(enrolment_id: int) -> StatusChange | None:
+    """AP-P2: the change of status of this enrolment still awaiting a decision, if any."""
+    return db.session.scalar(
+        sa.select(StatusChange)
+        .where(StatusChange.enrolment_id == enrolment_id, StatusChange.state.in_(OPEN_STATES))
+        .limit(1)
+    )
+
+
+def _clean(data: ChangeData) -> dict:
+    return {
+        "kind": data.kind,
+        "reason": (data.reason or "").strip(),
+        "effective_on": data.effective_on,
+        "extension_months": data.extension_months if data.kind == K.EXTEND else None,
+        "target_programme_id": data.target_programme_id if data.kind == K.TRANSFER else None,
+    }
+
+
+def describe(change: StatusChange) -> str:
+    """One line for the audit log and toasts: kind, details, effective date."""
+    detail = ""
+    if change.kind == K.EXTEND:
+        detail = f"{change.extension_months}个月"
+    elif change.kind == K.TRANSFER:
+        detail = f"至项目 {change.target_programme_id}"
+    return f"{change.kind.label}{detail}，生效日期 {change.effective_on}"
+
+
+def _record_both(actor, change: StatusChange, action: str, from_state, to_state,
+                 enrolment_action: str, comment: str) -> None:
+    audit.record(actor, OBJECT_TYPE, change.id, action, from_state=from_state,
+                 to_state=to_state, comment=comment)
+    audit.record(actor, ENROLMENT_OBJECT, change.enrolment_id, enrolment_action,
+                 comment=f"{describe(change)}：{comment}" if comment else describe(change))
+
+
+# --- The enterprise's steps ---------------------------------------------------------------
+
+
+def request_change(actor, enrolment: Enrolment, data: ChangeData) -> StatusChange:
+    """AP-P2: the enterprise asks its district to approve a change of status."""
+    change = StatusChange(enrolment_id=enrolment.id, district_code=enrolment.district_code,
+                          state=ChangeState.SUBMITTED, **_clean(data))
+    if not can(actor, "submit", change):
+        raise NotAllowed("只有学徒所在企业可以申请学籍异动")
+    _hold(enrolment.id)
+    db.session.refresh(enrolment)
+    problems = _problems(enrolment, data)
+    if problems:
+        raise ChangeRefused(problems)
+    pending = open_change(enrolment.id)
+    if pending is not None:
+        raise ServiceError(f"该学徒已有一项未办结的学籍异动申请（{pending.kind.label}，"
+                           f"{ChangeState(pending.state).label}），请办结或撤回后再申请")
+    db.session.add(change)
+    db.session.flush()
+    _record_both(actor, change, "submit", None, ChangeState.SUBMITTED,
+                 "status_change_requested", change.reason)
+    db.session.flush()
+    return change
+
+
+def _move(change: StatusChange, source: str, target: ChangeState, **values) -> None:
+    guarded_update(change, "state", source, {"state": target, **values}, ALREADY_HANDLED)
+
+
+def resubmit(actor, change: StatusChange, data: ChangeData) -> None:
+    """C-REV: the enterprise corrects a returned request and sends it again."""
+    if change.state != ChangeState.RETURNED:
+        raise StateConflict(ALREADY_HANDLED)
+    if not can(actor, "submit", change):
+        raise NotAllowed("只有学徒所在企业可以修改该申请")
+    data.kind = StatusChangeKind(change.kind)  # a different kind is a new request
+    _hold(change.enrolment_id)
+    enrolment = db.session.get(Enrolment, change.enrolment_id)
+    db.session.refresh(enrolment)
+    problems = _problems(enrolment, data)
+    if problems:
+        raise ChangeRefused(problems)
+    _move(change, ChangeState.RETURNED, ChangeState.SUBMITTED, comment="", decided_by_id=None,
+          decided_at=None, **_clean(data))
+    _record_both(actor, change, "submit", ChangeState.RETURNED, ChangeState.SUBMITTED,
+                 "status_change_requested", change.reason)
+    db.session.flush()
+
+
+def cancel(actor, change: StatusChange) -> None:
+    """AP-P2: the enterprise withdraws a request the district has not approved."""
+    if change.state not in OPEN_STATES:
+        raise StateConflict(ALREADY_HANDLED)
+    if not can(actor, "cancel", change):
+        raise NotAllowed("只有学徒所在企业可以撤回该申请")
+    source = change.state
+    _move(change, source, ChangeState.CANCELLED)
+    _record_both(actor, change, "cancel", source, ChangeState.CANCELLED,
+                 "status_change_cancelled", "")
+    db.session.flush()
+
+
+# --- The district's decision and its effects ---------------------------------------------
+
+
+def decide(actor, change: StatusChange, decision: Decision, comment: str = "") -> ChangeState:
+    """AP-P2, C-REV: the district approves (applying the change), returns or rejects."""
+    comment = (comment or "").strip()
+    if decision in (Decision.RETURN, Decision.REJECT) and not comment:
+        raise ServiceError("退回修改须填写修改意见，不予批准须填写理由（规则 C-REV）")
+    if len(comment) > REASON_MAX:
+        raise ServiceError(f"审核意见不能超过{REASON_MAX}字")
+    if change.state != ChangeState.SUBMITTED:
+        raise StateConflict(ALREADY_HANDLED)
+    if not can(actor, "district_review", change):
+        raise NotAllowed("您无权审核该学籍异动申请")
+    target = _DECIDED[decision]
+    _move(change, ChangeState.SUBMITTED, target, comment=comment, decided_by_id=actor.id,
+          decided_at=utcnow())
+    audit.record(actor, OBJECT_TYPE, change.id, decision.value,
+                 from_state=ChangeState.SUBMITTED, to_state=target, comment=comment)
+    if decision == Decision.APPROVE:
+        _apply(actor, change, comment)
+    else:
+        audit.record(actor, ENROLMENT_OBJECT, change.enrolment_id, f"status_change_{target}",
+                     comment=f"{describe(change)}：{comment}")
+    db.session.flush()
+    return target
+
+
+def _set_enrolment(enrolment: Enrolment, sources, target: EnrolmentState, kind, **values) -> None:
+    changed = db.session.execute(
+        sa.update(Enrolment)
+        .where(Enrolment.id == enrolment.id, Enrolment.status.in_(sources))
+        .values(status=target, updated_at=utcnow(), **values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if changed != 1:
+        raise ServiceError(f"学徒当前为“{enrolment.status.label}”，不能{kind.label}；"
+                           "请退回或不予批准并说明理由")
+
+
+def _apply(actor, change: StatusChange, comment: str) -> None:
+    """The approved change, in the decision's transaction (the view rolls back on refusal)."""
+    enrolment = db.session.scalar(sa.select(Enrolment).where(Enrolment.id == change.enrolment_id)
+                                  .execution_options(populate_existing=True))
+    sources, target = EFFECTS[change.kind]
+    note = f"{describe(change)}：{comment}" if comment else describe(change)
+    if change.kind == K.EXTEND:
+        programme = db.session.get(Programme, enrolment.programme_id)
+        before = approved_extension_months([enrolment.id])[enrolment.id] - change.extension_months
+        problem = _extension_problem(programme, before, change.extension_months, change.reason)
+        if problem:
+            raise ServiceError(problem)
+        if enrolment.status not in sources:
+            raise ServiceError(f"学徒当前为“{enrolment.status.label}”，不能{change.kind.label}")
+        audit.record(actor, ENROLMENT_OBJECT, enrolment.id, change.kind.value,
+                     from_state=enrolment.status, to_state=enrolment.status, comment=note)
+        return
+    ended = {"ended_on": change.effective_on} if change.kind in (K.WITHDRAW, K.TRANSFER) else {}
+    # AP-E5: the old enrolment leaves the holding states before a new one may be inserted.
+    _set_enrolment(enrolment, sources, target, change.kind, **ended)
+    audit.record(actor, ENROLMENT_OBJECT, enrolment.id, change.kind.value,
+                 from_state=enrolment.status, to_state=target, comment=note)
+    if change.kind in (K.WITHDRAW, K.TRANSFER):
+        release_seat(enrolment.programme_id)
+    if change.kind == K.TRANSFER:
+        _transfer_in(actor, enrolment, change, note)
+
+
+def _transfer_in(actor, old: Enrolment, change: StatusChange, note: str) -> Enrolment:
+    target = db.session.get(Programme, change.target_programme_id)
+    if (target is None or target.enterprise_id != old.enterprise_id
+            or target.status != ReviewState.APPROVED):
+        raise ServiceError("目标项目已不可转入，转出未办理；请退回企业重新选择项目")
+    try:
+        take_seats(target.id)
+    except QuotaExceeded:
+        raise ServiceError("目标项目已满，转出未办理；请退回企业重新选择项目") from None
+    current = db.session.get(Programme, old.programme_id)
+    # AP-P5: the new student record uses the catalogues in force on the day it is established.
+    flags = catalogues.flags_for(target.occupation_id, change.effective_on)
+    now = utcnow()
+    new = Enrolment(
+        programme_id=target.id, apprentice_id=old.apprentice_id,
+        enterprise_id=target.enterprise_id, district_code=target.district_code,
+        contract_start=old.contract_start, contract_end=old.contract_end,
+        insured_in_beijing=old.insured_in_beijing, hire_type=old.hire_type,
+        dispatched=old.dispatched, monthly_wage=old.monthly_wage,
+        enterprise_mentor_id=old.enterprise_mentor_id,
+        # The institution teacher stays only when the institution does (AP-M1).
+        teacher_id=old.teacher_id if current.institution_id == target.institution_id else None,
+        status=EnrolmentState.ACTIVE, submitted_at=now, decided_at=now,
+        established_on=change.effective_on,
+        urgent=CatalogueKind.URGENT in flags,
+        in_assessment_scope=CatalogueKind.ASSESSMENT_SCOPE in flags,
+    )
+    db.session.add(new)
+    db.session.flush()
+    audit.record(actor, ENROLMENT_OBJECT, new.id, "transfer_in", to_state=EnrolmentState.ACTIVE,
+                 comment=f"由项目 {old.programme_id} 转入（学籍异动 {change.id}）：{note}")
+    return new

@@ -1,0 +1,397 @@
+"""Class sessions, rotating check-in codes, check-ins and session evidence (AP-P3, AP-P4).
+
+A teacher (the programme's institution, or its enterprise) opens a session; the session
+screen shows a QR code of `/m/checkin/<token>`. The token is signed with the app's secret
+(itsdangerous, salt "checkin") over the session id and the 30-second window it was made in,
+and is accepted for at most TOKEN_MAX_AGE seconds after it was made: the screen shows a new
+one every window, so a photo of the code sent out of the room dies within a minute.
+
+Times are stored as naive UTC like every other timestamp in the portal; pages show them in
+Beijing time. The one check-in per trainee per session is the database's unique key: the
+caller catches the IntegrityError of a second one and answers "已签到" (idempotent).
+"""
+
+import time
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import FunctionElement
+
+from portal.clock import beijing_day, beijing_day_bounds, utc_naive
+from portal.core import audit
+from portal.core import files as documents
+from portal.core.access import can, class_sessions_for
+from portal.core.errors import NotAllowed, ServiceError, StateConflict
+from portal.extensions import db
+from portal.models import (
+    Apprentice,
+    CheckIn,
+    ClassSession,
+    Document,
+    DocumentKind,
+    Enrolment,
+    EnrolmentState,
+    Organisation,
+    Programme,
+    ReviewState,
+    Role,
+    SessionEvidence,
+)
+
+OBJECT_TYPE = "class_session"
+
+WINDOW_SECONDS = 30  # the code on the screen changes every window
+TOKEN_MAX_AGE = 2 * WINDOW_SECONDS  # one window on screen plus one window of grace
+TOKEN_SALT = "checkin"
+
+TITLE_MAX = 120  # the column's length
+LATE_MAX_MINUTES = 240
+
+TOKEN_EXPIRED = "二维码已过期，请重新扫描老师屏幕上的二维码"
+TOKEN_INVALID = "二维码无效"
+SESSION_CLOSED = "本次课堂已结束签到"
+NOT_ENROLLED = "您不是本课堂所属培训项目的在训学员，不能签到。如有疑问请联系所在企业。"
+
+# AP-P3: photos of the training site.
+EVIDENCE_KIND = DocumentKind.SESSION_EVIDENCE
+EVIDENCE_TYPES = ("image/jpeg", "image/png")
+EVIDENCE_LABEL = "JPG 或 PNG 照片"
+
+
+class TokenRefused(ServiceError):
+    """A check-in code that is forged, damaged or too old."""
+
+
+def _clock() -> float:
+    """Seconds since the epoch; tests replace this to move time."""
+    return time.time()
+
+
+def now_utc() -> datetime:
+    return utc_naive(_clock())
+
+
+def today(now: float | None = None) -> date:
+    return beijing_day(utc_naive(_clock() if now is None else now))
+
+
+# --- the rotating code ------------------------------------------------------------------
+
+
+def _signing(now: float):
+    serializer = URLSafeTimedSerializer(current_app.secret_key, salt=TOKEN_SALT)
+    signer = serializer.make_signer(TOKEN_SALT)
+    # The signer reads its clock here both to stamp and to check the age.
+    signer.get_timestamp = lambda: int(now)
+    return serializer, signer
+
+
+def checkin_token(session_id: int, now: float | None = None) -> str:
+    """The code of `session_id` for the current window: ~50 URL-safe characters."""
+    now = _clock() if now is None else now
+    serializer, signer = _signing(now)
+    payload = serializer.dump_payload([session_id, int(now // WINDOW_SECONDS)])
+    return signer.sign(payload).decode("ascii")
+
+
+def session_id_from_token(token: str, now: float | None = None) -> int:
+    """The session a code was made for; TokenRefused if it is forged or too old."""
+    now = _clock() if now is None else now
+    serializer, signer = _signing(now)
+    try:
+        value, signed_at = signer.unsign(token, max_age=TOKEN_MAX_AGE, return_timestamp=True)
+        session_id, window = serializer.load_payload(value)
+    except SignatureExpired as err:
+        raise TokenRefused(TOKEN_EXPIRED) from err
+    except (BadData, TypeError, ValueError) as err:
+        raise TokenRefused(TOKEN_INVALID) from err
+    if not isinstance(session_id, int) or window != int(signed_at.timestamp() // WINDOW_SECONDS):
+        raise TokenRefused(TOKEN_INVALID)
+    return session_id
+
+
+def session_from_token(token: str, now: float | None = None) -> ClassSession:
+    session = db.session.get(ClassSession, session_id_from_token(token, now))
+    if session is None:
+        raise TokenRefused(TOKEN_INVALID)
+    return session
+
+
+# --- opening and closing ----------------------------------------------------------------
+
+
+def openable_programmes(user) -> sa.Select:
+    """Approved programmes the user's organisation trains in (enterprise or institution)."""
+    match user.role:
+        case Role.ENTERPRISE:
+            mine = Programme.enterprise_id == user.org_id
+        case Role.INSTITUTION:
+            mine = Programme.institution_id == user.org_id
+        case _:
+            return sa.select(Programme).where(sa.false())
+    return sa.select(Programme).where(mine, Programme.status == ReviewState.APPROVED)
+
+
+def open_session(actor, programme: Programme, title: str, starts_at: datetime,
+                 late_after_minutes: int) -> ClassSession:
+    """Open a class session of an approved programme; `starts_at` is naive UTC."""
+    if not can(actor, "open_session", programme):
+        raise NotAllowed("只有承担培训的企业或培训机构可以为已通过审核的项目开设课堂")
+    title = (title or "").strip()
+    if not title or len(title) > TITLE_MAX:
+        raise ServiceError(f"请填写课堂名称（不超过{TITLE_MAX}字）")
+    if not 0 <= late_after_minutes <= LATE_MAX_MINUTES:
+        raise ServiceError(f"迟到判定须为0–{LATE_MAX_MINUTES}分钟")
+    session = ClassSession(programme_id=programme.id, org_id=actor.org_id,
+                           opened_by_id=actor.id, title=title, starts_at=starts_at,
+                           late_after_minutes=late_after_minutes)
+    db.session.add(session)
+    db.session.flush()
+    audit.record(actor, OBJECT_TYPE, session.id, "open", to_state="open", comment=title)
+    db.session.flush()
+    return session
+
+
+def close_session(actor, session: ClassSession) -> None:
+    """Stop check-ins; a guarded update, so two clicks close it once."""
+    if not can(actor, "run", session):
+        raise NotAllowed("只有开设本课堂的单位可以结束签到")
+    closed = db.session.execute(
+        sa.update(ClassSession)
+        .where(ClassSession.id == session.id, ClassSession.closed_at.is_(None))
+        .values(closed_at=now_utc())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if closed != 1:
+        raise StateConflict("本次课堂已结束签到")
+    db.session.expire(session, ["closed_at"])
+    audit.record(actor, OBJECT_TYPE, session.id, "close", from_state="open", to_state="closed")
+    db.session.flush()
+
+
+# --- checking in ------------------------------------------------------------------------
+
+
+def is_late(starts_at: datetime, late_after_minutes: int, checked_at: datetime) -> bool:
+    """Late if checked in after the start plus the session's lateness threshold."""
+    return checked_at > starts_at + timedelta(minutes=late_after_minutes)
+
+
+def active_enrolment(user, programme_id: int) -> Enrolment | None:
+    """The user's enrolment in training (ACTIVE) in the programme: never from the request."""
+    if user.role != Role.TRAINEE:
+        return None
+    return db.session.scalar(
+        sa.select(Enrolment).join(Apprentice, Apprentice.id == Enrolment.apprentice_id)
+        .where(Apprentice.user_id == user.id, Enrolment.programme_id == programme_id,
+               Enrolment.status == EnrolmentState.ACTIVE)
+    )
+
+
+def check_allowed(actor, session: ClassSession) -> Enrolment:
+    """The enrolment the actor would check in with, or the refusal (closed, not enrolled)."""
+    if session.closed_at is not None:
+        raise StateConflict(SESSION_CLOSED)
+    enrolment = active_enrolment(actor, session.programme_id)
+    if enrolment is None:
+        raise NotAllowed(NOT_ENROLLED)
+    return enrolment
+
+
+def check_in(actor, session: ClassSession, now: float | None = None) -> CheckIn:
+    """AP-P4 input: record the logged-in trainee's attendance at `session`.
+
+    A second check-in of the same trainee raises IntegrityError at the flush (the unique
+    key decides, also between two simultaneous requests): the caller rolls back and answers
+    with the check-in already recorded.
+    """
+    enrolment = check_allowed(actor, session)
+    checked_at = utc_naive(_clock() if now is None else now)
+    late = is_late(session.starts_at, session.late_after_minutes, checked_at)
+    row = CheckIn(session_id=session.id, enrolment_id=enrolment.id, checked_at=checked_at,
+                  late=late)
+    db.session.add(row)
+    db.session.flush()
+    audit.record(actor, "check_in", row.id, "check_in", to_state="late" if late else "on_time",
+                 comment=f"课堂 {session.id}")
+    db.session.flush()
+    return row
+
+
+def check_in_of(user, session_id: int) -> CheckIn | None:
+    """The user's own check-in at a session, if any."""
+    return db.session.scalar(
+        sa.select(CheckIn).join(Enrolment, Enrolment.id == CheckIn.enrolment_id)
+        .join(Apprentice, Apprentice.id == Enrolment.apprentice_id)
+        .where(CheckIn.session_id == session_id, Apprentice.user_id == user.id)
+    )
+
+
+# --- the teacher's live list ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Attendee:
+    name: str
+    checked_at: datetime
+    late: bool
+
+
+def attendees(session_id: int) -> list[Attendee]:
+    """Who checked in, first come first; names only (no ID numbers on a projector)."""
+    rows = db.session.execute(
+        sa.select(Apprentice.name, CheckIn.checked_at, CheckIn.late)
+        .join(Enrolment, Enrolment.id == CheckIn.enrolment_id)
+        .join(Apprentice, Apprentice.id == Enrolment.apprentice_id)
+        .where(CheckIn.session_id == session_id)
+        .order_by(CheckIn.checked_at, CheckIn.id)
+    ).all()
+    return [Attendee(*row) for row in rows]
+
+
+class _BeijingDate(FunctionElement):
+    """The Beijing calendar day of a naive-UTC timestamp column, on both databases."""
+
+    type = sa.Date()
+    inherit_cache = True
+
+
+@compiles(_BeijingDate, "sqlite")
+def _beijing_date_sqlite(element, compiler, **kw):
+    return f"date({compiler.process(element.clauses, **kw)}, '+8 hours')"
+
+
+@compiles(_BeijingDate)
+def _beijing_date_default(element, compiler, **kw):
+    return f"CAST(({compiler.process(element.clauses, **kw)} + INTERVAL '8 hours') AS DATE)"
+
+
+# Enrolments that were once in training; a suspended one is left out (see below).
+_ONCE_ACTIVE = (EnrolmentState.ACTIVE, EnrolmentState.COMPLETED, EnrolmentState.WITHDRAWN,
+                EnrolmentState.TRANSFERRED)
+
+
+def _enrolled_on(day) -> sa.ColumnElement[bool]:
+    """The student record was established on or before `day` and had not ended before it
+    (`ended_on` inclusive); `day` is a date or a SQL date expression."""
+    return sa.and_(
+        Enrolment.established_on <= day,
+        sa.or_(Enrolment.ended_on.is_(None), Enrolment.ended_on >= day),
+    )
+
+
+def _expected_on(day) -> sa.ColumnElement[bool]:
+    """AP-P4 approximation of "in training (ACTIVE) on `day`".
+
+    Enrolled on the day (`_enrolled_on`) and once in training. Suspension dates live in
+    status changes and are not joined: an enrolment suspended now is left out of every
+    session, one resumed since counts throughout. Approved leave is not subtracted.
+    """
+    return sa.and_(Enrolment.status.in_(_ONCE_ACTIVE), _enrolled_on(day))
+
+
+def expected_count(session: ClassSession) -> int:
+    """应到: enrolments in training in the session's programme on the session's day."""
+    return db.session.scalar(
+        sa.select(sa.func.count(Enrolment.id))
+        .where(Enrolment.programme_id == session.programme_id,
+               _expected_on(beijing_day(session.starts_at)))
+    ) or 0
+
+
+def attendance_counts(programme_ids) -> dict[int, tuple[int, int]]:
+    """AP-P4: {programme id: (attended, expected)} over the programme's closed sessions.
+
+    expected = Σ over closed sessions of the enrolments in training on the session's day
+    (`_expected_on`); attended = the check-ins of those enrolments at those sessions, so
+    attended ≤ expected. One grouped query; a programme without closed sessions is (0, 0).
+    """
+    ids = {int(i) for i in programme_ids}
+    result = dict.fromkeys(ids, (0, 0))
+    if not ids:
+        return result
+    rows = db.session.execute(
+        sa.select(ClassSession.programme_id, sa.func.count(CheckIn.id), sa.func.count())
+        .join(Enrolment, sa.and_(Enrolment.programme_id == ClassSession.programme_id,
+                                 _expected_on(_BeijingDate(ClassSession.starts_at))))
+        .outerjoin(CheckIn, sa.and_(CheckIn.session_id == ClassSession.id,
+                                    CheckIn.enrolment_id == Enrolment.id))
+        .where(ClassSession.programme_id.in_(ids), ClassSession.closed_at.is_not(None))
+        .group_by(ClassSession.programme_id)
+    ).all()
+    for programme_id, attended, expected in rows:
+        result[programme_id] = (attended, expected)
+    return result
+
+
+# --- the trainee's pages ----------------------------------------------------------------
+
+
+def own_check_ins(user, session_ids) -> dict[int, CheckIn]:
+    """The user's check-ins at the given sessions, by session id (one query)."""
+    ids = list(session_ids)
+    if not ids:
+        return {}
+    rows = db.session.scalars(
+        sa.select(CheckIn).join(Enrolment, Enrolment.id == CheckIn.enrolment_id)
+        .join(Apprentice, Apprentice.id == Enrolment.apprentice_id)
+        .where(Apprentice.user_id == user.id, CheckIn.session_id.in_(ids))
+    )
+    return {row.session_id: row for row in rows}
+
+
+def todays_sessions(user, day: date) -> list[ClassSession]:
+    """Sessions of the trainee's programmes starting on `day` (a Beijing calendar day)."""
+    start, end = beijing_day_bounds(day)
+    return list(db.session.scalars(
+        class_sessions_for(user)
+        .where(ClassSession.starts_at >= start, ClassSession.starts_at < end)
+        .order_by(ClassSession.starts_at, ClassSession.id)
+    ))
+
+
+def history_query(user, before: datetime) -> sa.Select:
+    """The trainee's sessions that started before `before`, newest first.
+
+    Only sessions held while the trainee was enrolled (from the student record's
+    establishment to its end), so a session before they joined is not shown as missed.
+    """
+    enrolled = (sa.select(Enrolment.id)
+                .join(Apprentice, Apprentice.id == Enrolment.apprentice_id)
+                .where(Apprentice.user_id == user.id,
+                       Enrolment.programme_id == ClassSession.programme_id,
+                       _enrolled_on(_BeijingDate(ClassSession.starts_at))))
+    return (sa.select(ClassSession)
+            .where(ClassSession.starts_at < before, enrolled.exists())
+            .order_by(ClassSession.starts_at.desc(), ClassSession.id.desc()))
+
+
+# --- evidence (AP-P3) -------------------------------------------------------------------
+
+
+def evidence_of(session_id: int) -> list[Document]:
+    return list(db.session.scalars(
+        sa.select(Document).join(SessionEvidence, SessionEvidence.document_id == Document.id)
+        .where(SessionEvidence.session_id == session_id)
+        .order_by(SessionEvidence.created_at, SessionEvidence.id)
+    ))
+
+
+def add_evidence(actor, session: ClassSession, upload) -> SessionEvidence:
+    """AP-P3: attach a photo of the training site to the session; audited, flushed."""
+    if not can(actor, "run", session):
+        raise NotAllowed("只有开设本课堂的单位可以上传培训现场照片")
+    _data, mime = documents.check_upload(upload)
+    if mime not in EVIDENCE_TYPES:
+        raise ServiceError(f"请上传{EVIDENCE_LABEL}（按文件内容判断）")
+    owner = db.session.get(Organisation, actor.org_id)
+    doc = documents.store(actor, upload, EVIDENCE_KIND, owner)
+    evidence = SessionEvidence(session_id=session.id, document_id=doc.id)
+    db.session.add(evidence)
+    audit.record(actor, OBJECT_TYPE, session.id, "add_evidence", comment=doc.original_name)
+    db.session.flush()
+    return evidence

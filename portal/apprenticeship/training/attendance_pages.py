@@ -1,0 +1,191 @@
+"""Class-session pages shared by the enterprise and institution blueprints (AP-P3, AP-P4).
+
+The session screen is one template with three swappable blocks: the rotating QR code
+(polled every 30 s), the live attendance list (polled every 3 s) and the evidence. Polling
+GETs only read.
+"""
+
+from datetime import datetime
+
+import segno
+import sqlalchemy as sa
+from flask import current_app, flash, redirect, request, url_for
+from flask_login import current_user
+from sqlalchemy.orm import joinedload
+
+from portal import clock, rules
+from portal.apprenticeship.training import attendance
+from portal.apprenticeship.training.attendance_forms import EvidenceForm, SessionForm
+from portal.core.access import class_sessions_for, get_or_404_for
+from portal.core.errors import ServiceError
+from portal.extensions import db
+from portal.models import CheckIn, ClassSession, Programme
+from portal.web.render import page_or_block
+from portal.web.routes import GET, GET_POST, POST, Route
+
+SESSION_TEMPLATE = "attendance/session.html"
+LIST_TEMPLATE = "attendance/list.html"
+STATES = {"open": "签到中", "closed": "已结束"}
+
+
+def _with_programme(q: sa.Select) -> sa.Select:
+    return q.options(joinedload(ClassSession.programme).options(
+        joinedload(Programme.occupation), joinedload(Programme.enterprise),
+        joinedload(Programme.institution)))
+
+
+def programme_label(programme: Programme) -> str:
+    return (f"{programme.occupation.name} · {rules.LEVEL_LABELS.get(programme.level, '')} · "
+            f"{programme.enterprise.name}（{programme.start_date} 开班）")
+
+
+def _openable() -> list[Programme]:
+    q = attendance.openable_programmes(current_user).options(
+        joinedload(Programme.occupation), joinedload(Programme.enterprise))
+    return list(db.session.scalars(q.order_by(Programme.start_date.desc(), Programme.id)))
+
+
+# --- the list ---------------------------------------------------------------------------
+
+
+def list_page(prefix: str):
+    state = request.args.get("state", "all")
+    if state not in STATES:
+        state = "all"
+    programme_id = request.args.get("programme_id", type=int)
+    q = _with_programme(class_sessions_for(current_user))
+    if state == "open":
+        q = q.where(ClassSession.closed_at.is_(None))
+    elif state == "closed":
+        q = q.where(ClassSession.closed_at.is_not(None))
+    if programme_id:
+        q = q.where(ClassSession.programme_id == programme_id)
+    page = db.paginate(q.order_by(ClassSession.starts_at.desc(), ClassSession.id.desc()),
+                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    counts = dict(db.session.execute(
+        sa.select(CheckIn.session_id, sa.func.count())
+        .where(CheckIn.session_id.in_([s.id for s in page.items]))
+        .group_by(CheckIn.session_id)
+    ).all()) if page.items else {}
+    return page_or_block(LIST_TEMPLATE, "results", prefix=prefix, page=page, counts=counts,
+                         state=state, states=STATES, programme_id=programme_id,
+                         can_open=db.session.scalar(sa.select(
+                             attendance.openable_programmes(current_user).exists())))
+
+
+# --- opening ----------------------------------------------------------------------------
+
+
+def new_page(prefix: str):
+    programmes = _openable()
+    form = SessionForm()
+    form.programme_id.choices = [(p.id, programme_label(p)) for p in programmes]
+    if request.method == "GET":
+        form.programme_id.data = request.args.get("programme_id", type=int)
+        form.starts_at.data = datetime.now(clock.BEIJING).replace(second=0, microsecond=0,
+                                                                        tzinfo=None)
+    if form.validate_on_submit():
+        programme = get_or_404_for(current_user, Programme, form.programme_id.data)
+        try:
+            session = attendance.open_session(
+                current_user, programme, form.title.data,
+                clock.beijing_to_utc(form.starts_at.data), form.late_after_minutes.data)
+        except ServiceError as err:
+            db.session.rollback()
+            form.form_errors.append(err.message)
+        else:
+            db.session.commit()
+            flash("课堂已开设，请学员扫描二维码签到。", "success")
+            return redirect(url_for(f"{prefix}.class_session", session_id=session.id))
+    return page_or_block("attendance/new.html", "content", prefix=prefix, form=form,
+                         has_programmes=bool(programmes))
+
+
+# --- the session screen -----------------------------------------------------------------
+
+
+def _load(session_id: int, action: str = "view") -> ClassSession:
+    return get_or_404_for(current_user, ClassSession, session_id, action)
+
+
+def _qr(session: ClassSession) -> dict:
+    if session.closed_at is not None:
+        return {"checkin_url": None, "qr_uri": None}
+    token = attendance.checkin_token(session.id)
+    url = url_for("checkin.scan", token=token, _external=True)
+    qr = segno.make(url, error="m")
+    return {"checkin_url": url,
+            "qr_uri": qr.svg_data_uri(scale=1, border=4, omitsize=True, light="#fff")}
+
+
+def _attendance(session: ClassSession) -> dict:
+    return {"attendees": attendance.attendees(session.id),
+            "expected": attendance.expected_count(session)}
+
+
+def _evidence(session: ClassSession) -> dict:
+    return {"evidence": attendance.evidence_of(session.id)}
+
+
+def session_page(prefix: str, session_id: int, evidence_form: EvidenceForm | None = None):
+    session = db.session.scalar(_with_programme(sa.select(ClassSession))
+                                .where(ClassSession.id == _load(session_id).id))
+    return page_or_block(
+        SESSION_TEMPLATE, "content", prefix=prefix, cs=session,
+        programme_label=programme_label(session.programme),
+        evidence_form=evidence_form or EvidenceForm(),
+        **_qr(session), **_attendance(session), **_evidence(session),
+    )
+
+
+def qr_block(prefix: str, session_id: int):
+    """Polled every 30 s: a fresh code, or none once the session is closed."""
+    session = _load(session_id)
+    return page_or_block(SESSION_TEMPLATE, "qr", prefix=prefix, cs=session, **_qr(session))
+
+
+def attendees_block(prefix: str, session_id: int):
+    """Polled every 3 s: who has checked in, and 已签到 n / 应到 m."""
+    session = _load(session_id)
+    return page_or_block(SESSION_TEMPLATE, "attendees", prefix=prefix, cs=session,
+                         **_attendance(session))
+
+
+def close(prefix: str, session_id: int):
+    session = _load(session_id)
+    try:
+        attendance.close_session(current_user, session)
+    except ServiceError as err:
+        db.session.rollback()
+        flash(err.message, "error")
+    else:
+        db.session.commit()
+        flash("已结束签到。", "success")
+    return redirect(url_for(f"{prefix}.class_session", session_id=session_id))
+
+
+def add_evidence(prefix: str, session_id: int):
+    session = _load(session_id, "add_evidence")
+    form = EvidenceForm()
+    if form.validate_on_submit():
+        try:
+            attendance.add_evidence(current_user, session, form.photo.data)
+        except ServiceError as err:
+            db.session.rollback()
+            form.photo.errors.append(err.message)
+        else:
+            db.session.commit()
+            flash("照片已上传。", "success")
+            return redirect(url_for(f"{prefix}.class_session", session_id=session_id))
+    return session_page(prefix, session_id, evidence_form=form)
+
+
+ROUTES: tuple[Route, ...] = (
+    ("/sessions", "sessions", list_page, GET),
+    ("/sessions/new", "new_session", new_page, GET_POST),
+    ("/sessions/<int:session_id>", "class_session", session_page, GET),
+    ("/sessions/<int:session_id>/qr", "session_qr", qr_block, GET),
+    ("/sessions/<int:session_id>/attendees", "session_attendees", attendees_block, GET),
+    ("/sessions/<int:session_id>/close", "close_session", close, POST),
+    ("/sessions/<int:session_id>/evidence", "add_evidence", add_evidence, POST),
+)

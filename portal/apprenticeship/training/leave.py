@@ -1,0 +1,200 @@
+"""Leave (请假/销假) of an apprentice in training, AP-P2.
+
+The trainee asks on the phone for the enrolment they are in training on (it always comes
+from the logged-in user, never from the request), the enterprise approves or rejects, the
+trainee may cancel a request still pending and reports back (销假) after an approved leave.
+Each function checks permission and state through `access.can`, writes the audit record
+(C-AUD) and flushes; the view commits.
+"""
+
+from datetime import date
+from enum import StrEnum
+
+import sqlalchemy as sa
+
+from portal.clock import today  # noqa: F401 - today is part of this module's API
+from portal.core import audit
+from portal.core.access import can
+from portal.core.errors import NotAllowed, ServiceError, StateConflict
+from portal.core.guards import guarded_update
+from portal.extensions import db
+from portal.models import AuditLog, Enrolment, EnrolmentState, LeaveRequest, LeaveState
+from portal.models.base import utcnow
+
+OBJECT_TYPE = "leave_request"
+REASON_MAX = 500  # the column's length
+
+# Portal sanity limit, not a policy figure: a longer absence is a suspension of training
+# (暂停培训), which the enterprise requests as a change of status and the district approves.
+MAX_LEAVE_DAYS = 90
+
+# Leave that still claims its days: a new request may not overlap one of these (AP-P2).
+OPEN_STATES = (LeaveState.REQUESTED, LeaveState.APPROVED)
+
+ALREADY_HANDLED = "该请假申请已被处理，请刷新后查看最新状态"
+NOT_IN_TRAINING = "您当前不在培训中（暂停培训或已结束），不能请假（规则 AP-P2）"
+
+
+class LeaveDecision(StrEnum):
+    APPROVE = "approve"
+    REJECT = "reject"
+
+    @property
+    def label(self) -> str:
+        return {"approve": "批准", "reject": "不批准"}[self.value]
+
+
+_DECISION_STATES = {LeaveDecision.APPROVE: LeaveState.APPROVED,
+                    LeaveDecision.REJECT: LeaveState.REJECTED}
+
+
+
+
+def leave_days(start: date, end: date) -> int:
+    """Days of leave, both ends inclusive (a one-day leave starts and ends the same day)."""
+    return (end - start).days + 1
+
+
+def date_problems(start: date | None, end: date | None) -> list[str]:
+    """AP-P2: the dates of a request, in plain Chinese (the form and the service both ask)."""
+    if start is None or end is None:
+        return ["请填写请假的开始和结束日期"]
+    if end < start:
+        return ["结束日期不能早于开始日期"]
+    if leave_days(start, end) > MAX_LEAVE_DAYS:
+        return [f"单次请假不能超过{MAX_LEAVE_DAYS}天；更长时间离岗请联系企业申请暂停培训（学籍异动）"]
+    return []
+
+
+def overlapping(enrolment_id: int, start: date, end: date) -> LeaveRequest | None:
+    """AP-P2: an open leave of the same enrolment sharing at least one day (dates inclusive)."""
+    return db.session.scalar(
+        sa.select(LeaveRequest)
+        .where(LeaveRequest.enrolment_id == enrolment_id,
+               LeaveRequest.state.in_(OPEN_STATES),
+               LeaveRequest.start_date <= end, LeaveRequest.end_date >= start)
+        .order_by(LeaveRequest.start_date)
+        .limit(1)
+    )
+
+
+def _hold_enrolment(enrolment_id: int) -> None:
+    """Serialise requests of one enrolment until the view commits.
+
+    The UPDATE takes the row lock on PostgreSQL (and the write lock on SQLite) before the
+    overlap check reads, so two requests sent at once cannot both pass the check. It also
+    re-checks, inside the transaction, that the apprentice is still in training.
+    """
+    touched = db.session.execute(
+        sa.update(Enrolment)
+        .where(Enrolment.id == enrolment_id, Enrolment.status == EnrolmentState.ACTIVE)
+        .values(updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if touched != 1:
+        raise ServiceError(NOT_IN_TRAINING)
+
+
+def request_leave(actor, enrolment: Enrolment, start: date, end: date,
+                  reason: str) -> LeaveRequest:
+    """AP-P2: a trainee asks for leave for their own enrolment in training."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError("请填写请假原因（规则 AP-P2）")
+    if len(reason) > REASON_MAX:
+        raise ServiceError(f"请假原因不能超过{REASON_MAX}字")
+    problems = date_problems(start, end)
+    if problems:
+        raise ServiceError(problems[0])
+    if enrolment.status != EnrolmentState.ACTIVE:
+        raise ServiceError(NOT_IN_TRAINING)
+    leave = LeaveRequest(enrolment_id=enrolment.id, start_date=start, end_date=end,
+                         reason=reason, state=LeaveState.REQUESTED)
+    if not can(actor, "request", leave):
+        raise NotAllowed("只有在训学员本人可以为自己请假（规则 AP-P2）")
+    _hold_enrolment(enrolment.id)
+    clash = overlapping(enrolment.id, start, end)
+    if clash is not None:
+        raise ServiceError(
+            f"与已有的请假（{clash.start_date}至{clash.end_date}，{clash.state.label}）时间重叠，"
+            "请调整日期或先撤回原申请（规则 AP-P2）"
+        )
+    db.session.add(leave)
+    db.session.flush()
+    audit.record(actor, OBJECT_TYPE, leave.id, "request", to_state=LeaveState.REQUESTED,
+                 comment=f"{start}至{end}（{leave_days(start, end)}天）：{reason}")
+    db.session.flush()
+    return leave
+
+
+def _move(leave: LeaveRequest, source: LeaveState, target: LeaveState, **values) -> None:
+    guarded_update(leave, "state", source, {"state": target, **values}, ALREADY_HANDLED)
+
+
+def decide(actor, leave: LeaveRequest, decision: LeaveDecision, comment: str = "") -> LeaveState:
+    """AP-P2, C-REV: the enterprise approves or rejects (with a reason) a pending request."""
+    comment = (comment or "").strip()
+    if decision == LeaveDecision.REJECT and not comment:
+        raise ServiceError("不批准须填写理由（规则 C-REV）")
+    if len(comment) > REASON_MAX:
+        raise ServiceError(f"审批意见不能超过{REASON_MAX}字")
+    if leave.state != LeaveState.REQUESTED:
+        raise StateConflict(ALREADY_HANDLED)
+    if not can(actor, "decide", leave):
+        raise NotAllowed("您无权审批该请假申请")
+    if decision == LeaveDecision.APPROVE:
+        status = db.session.scalar(sa.select(Enrolment.status)
+                                   .where(Enrolment.id == leave.enrolment_id))
+        if status != EnrolmentState.ACTIVE:
+            raise ServiceError("该学徒已不在培训中，不能批准请假，请选择不批准并说明理由")
+    target = _DECISION_STATES[decision]
+    _move(leave, LeaveState.REQUESTED, target, decided_by_id=actor.id, decided_at=utcnow())
+    audit.record(actor, OBJECT_TYPE, leave.id, decision.value,
+                 from_state=LeaveState.REQUESTED, to_state=target, comment=comment)
+    db.session.flush()
+    return target
+
+
+def cancel(actor, leave: LeaveRequest) -> None:
+    """AP-P2: the trainee withdraws a request nobody has decided yet."""
+    if leave.state != LeaveState.REQUESTED:
+        raise StateConflict(ALREADY_HANDLED)
+    if not can(actor, "cancel", leave):
+        raise NotAllowed("只能撤回本人待审批的请假申请")
+    _move(leave, LeaveState.REQUESTED, LeaveState.CANCELLED)
+    audit.record(actor, OBJECT_TYPE, leave.id, "cancel",
+                 from_state=LeaveState.REQUESTED, to_state=LeaveState.CANCELLED)
+    db.session.flush()
+
+
+def report_back(actor, leave: LeaveRequest, returned_on: date, on: date | None = None) -> None:
+    """AP-P2 销假: the trainee records the day they came back from an approved leave."""
+    on = on or today()
+    if leave.state != LeaveState.APPROVED:
+        raise StateConflict("只有已批准的请假可以销假，该请假可能已销假或已处理")
+    if not can(actor, "report_back", leave):
+        raise NotAllowed("只能为本人的请假销假")
+    if returned_on is None:
+        raise ServiceError("请填写返岗日期")
+    if returned_on < leave.start_date:
+        raise ServiceError(f"返岗日期不能早于请假开始日期（{leave.start_date}）")
+    if returned_on > on:
+        raise ServiceError("返岗日期不能晚于今天")
+    _move(leave, LeaveState.APPROVED, LeaveState.RETURNED, returned_on=returned_on)
+    audit.record(actor, OBJECT_TYPE, leave.id, "report_back", from_state=LeaveState.APPROVED,
+                 to_state=LeaveState.RETURNED, comment=f"返岗日期 {returned_on}")
+    db.session.flush()
+
+
+def decision_comments(leave_ids) -> dict[int, str]:
+    """The enterprise's comment on each decided leave, from the audit log (one query)."""
+    ids = list(leave_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(AuditLog.object_id, AuditLog.comment)
+        .where(AuditLog.object_type == OBJECT_TYPE, AuditLog.object_id.in_(ids),
+               AuditLog.action.in_([d.value for d in LeaveDecision]))
+        .order_by(AuditLog.id)
+    )
+    return {object_id: comment for object_id, comment in rows if comment}

@@ -1,1 +1,0 @@
-"""WTForms classes; validators call portal.rules."""

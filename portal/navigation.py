@@ -1,0 +1,62 @@
+"""Where each role lands and what its menu holds; imports no blueprint, so no cycles."""
+
+from flask import url_for
+
+from portal.models import Role
+
+HOME_ENDPOINTS = {
+    Role.ENTERPRISE: "enterprise.home",
+    Role.INSTITUTION: "institution.home",
+    Role.DISTRICT: "district.home",
+    Role.CENTER: "center.home",
+    Role.TRAINEE: "checkin.home",
+    Role.EXPERT: "expert.home",
+}
+
+# (endpoint, label) per role; labels are translated where they are shown.
+MENUS: dict[Role, tuple[tuple[str, str], ...]] = {
+    Role.ENTERPRISE: (
+        ("enterprise.home", "单位首页"),
+        ("enterprise.programmes", "培训项目"),
+        ("enterprise.enrolments", "学徒"),
+        ("enterprise.mentors", "企业导师"),
+        ("enterprise.sessions", "课堂签到"),
+        ("enterprise.leave_requests", "请假审批"),
+        ("enterprise.status_changes", "学籍异动"),
+        ("enterprise.quality", "培训质量"),
+        ("enterprise.institution_catalogue", "培训机构目录"),
+    ),
+    Role.INSTITUTION: (
+        ("institution.home", "机构首页"),
+        ("institution.programmes", "合作项目"),
+        ("institution.mentors", "培训机构教师"),
+        ("institution.sessions", "课堂签到"),
+    ),
+    Role.DISTRICT: (
+        ("district.home", "工作台"),
+        ("district.organisations", "单位审核"),
+        ("district.programmes", "项目审核"),
+        ("district.enrolments", "学徒审核"),
+        ("district.status_changes", "学籍异动审核"),
+        ("district.quality", "培训质量监测"),
+    ),
+    Role.CENTER: (
+        ("center.home", "全市概览"),
+        ("center.organisations", "单位复核"),
+        ("center.programmes", "项目复核"),
+        ("center.enrolments", "学徒学籍"),
+        ("center.status_changes", "学籍异动"),
+        ("center.quality", "培训质量监测"),
+        ("center.catalogues", "目录管理"),
+        ("center.parameters", "政策参数"),
+    ),
+    Role.EXPERT: (("expert.home", "评审任务"),),
+}
+
+
+def home_url(user) -> str:
+    return url_for(HOME_ENDPOINTS[user.role])
+
+
+def menu_for(user) -> tuple[tuple[str, str], ...]:
+    return MENUS.get(user.role, ()) if user.is_authenticated else ()

@@ -1,0 +1,222 @@
+"""Organisations: registration, edits and their review chain (AP-N1, AP-I1..I3, AP-W4, C-REV)."""
+
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+from werkzeug.datastructures import FileStorage
+
+from portal import rules
+from portal.accounts.passwords import hash_password
+from portal.core import audit
+from portal.core import files as documents
+from portal.core.access import can
+from portal.core.errors import NotAllowed, ServiceError
+from portal.core.workflow import Decision, transition
+from portal.extensions import db
+from portal.models import (
+    AuditLog,
+    Document,
+    DocumentKind,
+    Occupation,
+    Organisation,
+    OrgKind,
+    ReviewState,
+    Role,
+    User,
+    institution_occupation,
+)
+from portal.models.base import utcnow
+
+OBJECT_TYPE = "organisation"
+
+# The licence each kind uploads at registration (AP-N1 营业执照, AP-I2 办学许可/培训资质).
+LICENCE_KINDS = {
+    OrgKind.ENTERPRISE: DocumentKind.BUSINESS_LICENCE,
+    OrgKind.INSTITUTION: DocumentKind.SCHOOL_LICENCE,
+}
+
+# The fields an organisation fills in itself, with the labels its forms and audit use.
+COMMON_FIELDS = {
+    "name": "单位名称",
+    "credit_code": "统一社会信用代码",
+    "district_code": "所在区",
+    "address": "注册地址",
+    "contact_name": "联系人",
+    "contact_phone": "联系人手机号",
+}
+KIND_FIELDS = {
+    OrgKind.ENTERPRISE: {
+        "size": "企业规模",
+        "state_owned": "国有企业",
+        "four_centres": "“四个中心”行业",
+        "attests_training_system": "培训制度与激励机制承诺",
+    },
+    OrgKind.INSTITUTION: {
+        "institution_type": "机构类型",
+        "independent_legal_person": "独立法人承诺",
+        "licence_no": "许可证编号",
+        "licence_authority": "发证机关",
+        "licence_valid_from": "许可证有效期起始日",
+        "licence_valid_to": "许可证有效期截止日",
+        "attests_conditions": "场地、设备和师资承诺",
+    },
+}
+
+
+def editable_fields(kind: OrgKind) -> dict[str, str]:
+    """Field name → Chinese label of everything the organisation may set (no status, no ids)."""
+    return COMMON_FIELDS | KIND_FIELDS[kind]
+
+
+def _checked(kind: OrgKind, fields: dict) -> dict:
+    """The rules a form checks, checked again (a service is also called without a form)."""
+    unknown = set(fields) - set(editable_fields(kind))
+    if unknown:
+        raise ValueError(f"not organisation fields of a {kind}: {sorted(unknown)}")
+    problems = []
+    if not rules.is_valid_credit_code(fields.get("credit_code") or ""):
+        problems.append("C-ID2")
+    if not rules.is_valid_mobile(fields.get("contact_phone") or ""):
+        problems.append("C-ID3")
+    if kind == OrgKind.ENTERPRISE and not fields.get("attests_training_system"):
+        problems.append("AP-N1")
+    if kind == OrgKind.INSTITUTION:
+        if (not fields.get("independent_legal_person")
+                or fields.get("institution_type") not in rules.INSTITUTION_TYPES):
+            problems.append("AP-I1")
+        if not fields.get("attests_conditions"):
+            problems.append("AP-I3")
+    if problems:
+        raise rules.RuleViolation(rules.in_catalogue_order(problems))
+    return fields
+
+
+def _set_occupations(org_id: int, occupation_ids: Iterable[int]) -> None:
+    """AP-I2: replace the occupations the institution's licence covers (unknown ids dropped)."""
+    ids = list(db.session.scalars(
+        sa.select(Occupation.id).where(Occupation.id.in_(set(occupation_ids)))
+    ))
+    db.session.execute(
+        sa.delete(institution_occupation).where(institution_occupation.c.org_id == org_id)
+    )
+    if ids:
+        db.session.execute(sa.insert(institution_occupation),
+                           [{"org_id": org_id, "occupation_id": i} for i in ids])
+
+
+def licensed_occupation_ids(org: Organisation) -> list[int]:
+    return list(db.session.scalars(
+        sa.select(institution_occupation.c.occupation_id)
+        .where(institution_occupation.c.org_id == org.id)
+    ))
+
+
+def _flush_unique(message: str) -> None:
+    # The form checks uniqueness first; this answers the race between two submissions.
+    try:
+        db.session.flush()
+    except sa.exc.IntegrityError:
+        raise ServiceError(message) from None
+
+
+def register(kind: OrgKind, fields: dict, username: str, password: str,
+             occupation_ids: list[int] | None = None,
+             licence: FileStorage | None = None) -> tuple[Organisation, User]:
+    """AP-N1, AP-I1..I3: create the organisation (draft), its first account and its licence.
+
+    All in the caller's transaction: a refused licence raises ServiceError before anything
+    is written; a later failure is undone by the caller's rollback, which also deletes the
+    licence's bytes (see services.documents). `licence` may be None only for imports and
+    seeding; the registration forms require it.
+    """
+    if licence is not None:
+        documents.check_upload(licence)
+    org = Organisation(kind=kind, status=ReviewState.DRAFT, **_checked(kind, fields))
+    db.session.add(org)
+    _flush_unique("该统一社会信用代码已注册，请直接登录或联系所在区人社局")
+    if occupation_ids:
+        _set_occupations(org.id, occupation_ids)
+    user = User(
+        username=username.strip(),
+        password_hash=hash_password(password),
+        role=Role(kind.value),
+        display_name=fields.get("contact_name") or fields["name"],
+        org_id=org.id,
+    )
+    db.session.add(user)
+    _flush_unique("该用户名已被使用")
+    audit.record(user, OBJECT_TYPE, org.id, "register", to_state=ReviewState.DRAFT)
+    if licence is not None:
+        org.licence_document_id = documents.store(user, licence, LICENCE_KINDS[kind], org).id
+        db.session.flush()
+    return org, user
+
+
+def edit_refusal(org: Organisation) -> str:
+    """AP-W4, in the words shown to an owner who tries to edit a record under review."""
+    return (f"单位信息当前状态为“{org.status.label}”，不能修改。"
+            f"{rules.rule_message('AP-W4')}")
+
+
+def update(actor, org: Organisation, fields: dict, occupation_ids: list[int] | None = None,
+           upload: FileStorage | None = None) -> Organisation:
+    """AP-W4: the owner edits its organisation only while draft or returned; audited ("edit").
+
+    The state is checked again in the UPDATE itself, so a submission that lands between
+    the owner's GET and POST wins and the edit is refused. The caller commits.
+    """
+    if not can(actor, "edit", org):
+        own = getattr(actor, "org_id", None) == org.id
+        raise NotAllowed(edit_refusal(org) if own else "您无权修改该单位的信息")
+    values = _checked(org.kind, fields)
+    labels = editable_fields(org.kind)
+    changed = [labels[name] for name, value in values.items() if getattr(org, name) != value]
+    old_district = org.district_code
+    try:
+        rowcount = db.session.execute(
+            sa.update(Organisation)
+            .where(Organisation.id == org.id,
+                   Organisation.status.in_([s for s in ReviewState if s.editable]))
+            .values(**values, updated_at=utcnow())
+            .execution_options(synchronize_session=False)
+        ).rowcount
+    except sa.exc.IntegrityError:
+        raise ServiceError("该统一社会信用代码已被其他单位注册") from None
+    db.session.refresh(org)
+    if rowcount != 1:
+        raise NotAllowed(edit_refusal(org))
+    if org.district_code != old_district:
+        # C-DIST: the organisation's files follow it to the district that now reviews it.
+        db.session.execute(sa.update(Document).where(Document.owner_org_id == org.id)
+                           .values(district_code=org.district_code))
+    if org.kind == OrgKind.INSTITUTION and occupation_ids is not None:
+        if set(occupation_ids) != set(licensed_occupation_ids(org)):
+            changed.append("许可职业（工种）")
+        _set_occupations(org.id, occupation_ids)
+    if upload:
+        kind = LICENCE_KINDS[org.kind]
+        org.licence_document_id = documents.store(actor, upload, kind, org).id
+        changed.append(f"更换{kind.label}")
+    audit.record(actor, OBJECT_TYPE, org.id, "edit", from_state=org.status, to_state=org.status,
+                 comment="修改：" + "、".join(changed) if changed else "保存（无改动）")
+    db.session.flush()
+    return org
+
+
+def return_note(org: Organisation, timeline: list[AuditLog]) -> AuditLog | None:
+    """C-REV: the reviewer's latest return comment while the record awaits correction."""
+    if org.status != ReviewState.RETURNED:
+        return None
+    return next((e for e in reversed(timeline) if e.action == Decision.RETURN), None)
+
+
+def submit(actor, org: Organisation) -> ReviewState:
+    return transition(actor, org, OBJECT_TYPE, "submit")
+
+
+def district_review(actor, org: Organisation, decision: Decision, comment: str = ""):
+    return transition(actor, org, OBJECT_TYPE, "district", decision, comment)
+
+
+def center_review(actor, org: Organisation, decision: Decision, comment: str = ""):
+    return transition(actor, org, OBJECT_TYPE, "center", decision, comment)

@@ -1,1 +1,0 @@
-"""Use cases: one function per state change. Services flush; the view commits once."""

@@ -1,0 +1,67 @@
+"""Jinja globals and filters: rules reach templates only through these."""
+
+from flask_login import current_user
+
+from portal import rules
+from portal.core.access import can
+from portal.models import ROLE_LABELS, Role
+from portal.navigation import menu_for
+
+ACTION_LABELS = {
+    "register": "注册",
+    "submit": "提交审核",
+    "approve": "审核通过",
+    "return": "退回修改",
+    "reject": "不予通过",
+    "login": "登录",
+    "change_password": "修改密码",
+    "view_full_id": "查看完整证件号码",
+    "create": "创建",
+    "replace": "替换待生效版本",
+    "edit": "修改",
+    "upload": "上传文件",
+    "institution_confirm": "培训机构确认",
+    "deactivate": "停用",
+    "activate": "重新启用",
+    "assign_mentor": "指派企业导师",
+    "assign_teacher": "指派培训机构教师",
+    "record_hours": "记录学时",
+    # Leave and changes of status (AP-P2)
+    "request": "提交申请",
+    "cancel": "撤回申请",
+    "report_back": "销假",
+    "status_change_requested": "申请学籍异动",
+    "status_change_returned": "学籍异动退回修改",
+    "status_change_rejected": "学籍异动不予批准",
+    "status_change_cancelled": "撤回学籍异动申请",
+    "suspend": "暂停培训",
+    "resume": "恢复培训",
+    "extend": "延长培养期",
+    "withdraw": "退出培训",
+    "transfer": "转出",
+    "transfer_in": "转入",
+    # Apprentice registration and the student record (AP-W2, AP-A1)
+    "import": "Excel 批量报名",
+    "record_agreement": "登记培训协议",
+    "create_trainee_account": "开通学员账号",
+    "reset_password": "生成学员初始密码",
+}
+
+
+def init_app(app) -> None:
+    app.jinja_env.globals.update(
+        can=lambda action, obj: can(current_user, action, obj),
+        rule_message=rules.rule_message,
+        level_label=lambda code: rules.LEVEL_LABELS.get(code, code),
+        enterprise_size_label=lambda code: rules.ENTERPRISE_SIZES.get(code, code or ""),
+        institution_type_label=lambda code: rules.INSTITUTION_TYPES.get(code, code or ""),
+        delivery_mode_label=lambda code: rules.DELIVERY_MODES.get(code, code),
+        action_label=lambda action: ACTION_LABELS.get(action, action),
+        role_labels=ROLE_LABELS,
+        menu_for=menu_for,
+        Role=Role,
+    )
+    app.jinja_env.filters.update(
+        mask_id=rules.mask_resident_id,
+        mask_mobile=rules.mask_mobile,
+    )
