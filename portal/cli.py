@@ -82,7 +82,7 @@ def seed_demo() -> None:
             org = Organisation(
                 kind=OrgKind(kind), name=name, credit_code=code, district_code=district,
                 address="北京市（演示地址）", contact_name="联系人（演示）",
-                contact_phone="13800000000", status=ReviewState.APPROVED, size="medium",
+                contact_phone="13800000000", state=ReviewState.APPROVED, size="medium",
                 attests_training_system=True, institution_type="technical_school",
                 independent_legal_person=kind == "institution", attests_conditions=True,
             )
@@ -123,7 +123,7 @@ def _seed_programmes(occupations: dict[str, Occupation]) -> None:
             general_hours=hours // 10, theory_hours=hours * 3 // 10, practice_hours=hours * 6 // 10,
             centralised_hours=hours * 4 // 10, on_job_hours=hours * 6 // 10,
             delivery_modes="face_to_face,on_the_job", textbooks="《演示教材》（演示数据）",
-            status=ReviewState(state), institution_confirmed_at=utcnow(),
+            state=ReviewState(state), institution_confirmed_at=utcnow(),
             submitted_at=utcnow(),
         ))
     db.session.flush()
@@ -137,7 +137,7 @@ def _seed_student_record() -> None:
     orgs = {u.username: u.org_id for u in db.session.scalars(sa.select(User).where(
         User.username.in_([row[0] for row in demo_data.ORGANISATIONS])))}
     programme = db.session.scalar(sa.select(Programme).where(
-        Programme.enterprise_id == orgs["qiye"], Programme.status == ReviewState.APPROVED))
+        Programme.enterprise_id == orgs["qiye"], Programme.state == ReviewState.APPROVED))
     trainee = db.session.scalar(sa.select(User).where(User.username == demo_data.TRAINEE[0]))
     mentors = {}
     for username, kind, name in demo_data.MENTORS:
@@ -158,7 +158,7 @@ def _seed_student_record() -> None:
         contract_start=programme.start_date, contract_end=None, insured_in_beijing=True,
         hire_type="new_hire", monthly_wage=6500,
         enterprise_mentor_id=mentors["enterprise"].id, teacher_id=mentors["teacher"].id,
-        agreement_id=agreement.id, status=EnrolmentState.ACTIVE,
+        agreement_id=agreement.id, state=EnrolmentState.ACTIVE,
         submitted_at=utcnow(), decided_at=utcnow(), established_on=programme.start_date,
         urgent=True, in_assessment_scope=True,
     ))

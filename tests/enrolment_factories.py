@@ -59,7 +59,7 @@ def make_enrolment(state: EnrolmentState = EnrolmentState.ACTIVE, programme: Pro
                    apprentice: Apprentice | None = None, with_user: bool = True,
                    mentored: bool = False, **fields) -> Enrolment:
     """An enrolment in an approved programme; holding states take a seat (enrolled_count)."""
-    programme = programme or make_programme(status=ReviewState.APPROVED)
+    programme = programme or make_programme(state=ReviewState.APPROVED)
     apprentice = apprentice or make_apprentice(with_user=with_user)
     values = dict(contract_start=date(2026, 1, 1), contract_end=None, insured_in_beijing=True,
                   hire_type="new_hire", monthly_wage=6000)
@@ -71,7 +71,7 @@ def make_enrolment(state: EnrolmentState = EnrolmentState.ACTIVE, programme: Pro
     values.update(fields)
     enrolment = Enrolment(programme_id=programme.id, apprentice_id=apprentice.id,
                           enterprise_id=programme.enterprise_id,
-                          district_code=programme.district_code, status=state, **values)
+                          district_code=programme.district_code, state=state, **values)
     db.session.add(enrolment)
     if state in HOLDING:
         programme.enrolled_count += 1

@@ -19,12 +19,12 @@ def credit_code(district: str = "110105") -> str:
 
 
 def make_org(kind: OrgKind = OrgKind.ENTERPRISE, district: str = "110105",
-             status: ReviewState = ReviewState.DRAFT, **fields) -> Organisation:
+             state: ReviewState = ReviewState.DRAFT, **fields) -> Organisation:
     n = next(_seq)
     values = dict(
         kind=kind, name=f"测试单位{n}", credit_code=credit_code(district),
         district_code=district, address="北京市测试路1号", contact_name="王五",
-        contact_phone="13800138000", status=status, size="small",
+        contact_phone="13800138000", state=state, size="small",
         attests_training_system=True,
     )
     values.update(fields)
@@ -51,8 +51,8 @@ def make_user(role: Role, *, district: str | None = None, org: Organisation | No
 
 
 def make_org_user(kind: OrgKind = OrgKind.ENTERPRISE, district: str = "110105",
-                  status: ReviewState = ReviewState.DRAFT) -> User:
-    org = make_org(kind, district, status)
+                  state: ReviewState = ReviewState.DRAFT) -> User:
+    org = make_org(kind, district, state)
     return make_user(Role(kind.value), org=org)
 
 
@@ -101,13 +101,13 @@ def make_occupation(name: str | None = None, code: str | None = None):
     return occupation
 
 
-def make_institution(district: str = "110105", status: ReviewState = ReviewState.APPROVED,
+def make_institution(district: str = "110105", state: ReviewState = ReviewState.APPROVED,
                      occupations=(), valid_from=None, valid_to=None, **fields) -> Organisation:
     """An institution with a licence (default valid 2020-01-01, no end) covering `occupations`."""
     from datetime import date
 
     org = make_org(
-        OrgKind.INSTITUTION, district, status, size=None, attests_training_system=False,
+        OrgKind.INSTITUTION, district, state, size=None, attests_training_system=False,
         institution_type=fields.pop("institution_type", "technical_school"),
         independent_legal_person=True, attests_conditions=True,
         licence_no=f"京人社民{next(_seq):06d}", licence_authority="北京市人力资源和社会保障局",

@@ -44,7 +44,7 @@ def make_institution(occupations, district: str = "110108", **fields):
                   licence_valid_from=date(2020, 1, 1), licence_valid_to=None,
                   attests_conditions=True)
     values.update(fields)
-    values.setdefault("status", ReviewState.APPROVED)
+    values.setdefault("state", ReviewState.APPROVED)
     org = make_org(OrgKind.INSTITUTION, district, **values)
     db.session.execute(institution_occupation.insert(),
                        [{"org_id": org.id, "occupation_id": o.id} for o in occupations])
@@ -72,17 +72,17 @@ def form_data(data: dict) -> dict:
     return posted
 
 
-def make_programme(status: ReviewState = ReviewState.SUBMITTED, district: str = "110105",
+def make_programme(state: ReviewState = ReviewState.SUBMITTED, district: str = "110105",
                    confirmed: bool = True, enterprise=None, occupation=None, institution=None,
                    **fields) -> Programme:
     occupation = occupation or make_occupation()
     institution = institution or make_institution([occupation])
-    enterprise = enterprise or make_org(district=district, status=ReviewState.APPROVED)
+    enterprise = enterprise or make_org(district=district, state=ReviewState.APPROVED)
     values = plan(occupation, institution)
     values["delivery_modes"] = ",".join(values["delivery_modes"])
     values.update(fields)
     programme = Programme(enterprise_id=enterprise.id, district_code=enterprise.district_code,
-                          status=status, **values)
+                          state=state, **values)
     if confirmed:
         from portal.models.base import utcnow
 
@@ -93,7 +93,7 @@ def make_programme(status: ReviewState = ReviewState.SUBMITTED, district: str = 
 
 
 def approved_enterprise_user(district: str = "110105", **fields):
-    org = make_org(district=district, status=ReviewState.APPROVED, **fields)
+    org = make_org(district=district, state=ReviewState.APPROVED, **fields)
     return make_user(Role.ENTERPRISE, org=org)
 
 

@@ -18,7 +18,7 @@ def _covers(occupation_id: int) -> sa.ColumnElement[bool]:
 def in_catalogue(org: Organisation | None) -> bool:
     """AP-I4: an institution the municipal centre approved."""
     return (org is not None and org.kind == OrgKind.INSTITUTION
-            and org.status == ReviewState.APPROVED)
+            and org.state == ReviewState.APPROVED)
 
 
 def licence_problems_for(org: Organisation, occupation_id: int, start: date,
@@ -42,7 +42,7 @@ def catalogue_query(occupation_id: int | None = None, on: date | None = None,
     date meaning no expiry. The same rule as `rules.licence_problems`, as SQL.
     """
     q = sa.select(Organisation).where(
-        Organisation.kind == OrgKind.INSTITUTION, Organisation.status == ReviewState.APPROVED
+        Organisation.kind == OrgKind.INSTITUTION, Organisation.state == ReviewState.APPROVED
     )
     if occupation_id:
         q = q.where(_covers(occupation_id))

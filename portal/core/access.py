@@ -118,11 +118,11 @@ def _org_permissions(user, org: Organisation) -> dict[str, bool]:
     district = user.role == Role.DISTRICT and user.district_code == org.district_code
     return {
         "view": own or district or user.role == Role.CENTER,
-        "edit": own and org.status.editable,
-        "submit": own and org.status.editable,
-        "district_review": district and org.status == ReviewState.SUBMITTED,
+        "edit": own and org.state.editable,
+        "submit": own and org.state.editable,
+        "district_review": district and org.state == ReviewState.SUBMITTED,
         "center_review": user.role == Role.CENTER
-        and org.status == ReviewState.DISTRICT_APPROVED,
+        and org.state == ReviewState.DISTRICT_APPROVED,
     }
 
 
@@ -130,7 +130,7 @@ def _programme_permissions(user, programme: Programme) -> dict[str, bool]:
     owner = user.role == Role.ENTERPRISE and user.org_id == programme.enterprise_id
     partner = user.role == Role.INSTITUTION and user.org_id == programme.institution_id
     district = user.role == Role.DISTRICT and user.district_code == programme.district_code
-    editable = programme.status.editable
+    editable = programme.state.editable
     confirmed = programme.institution_confirmed_at is not None
     return {
         "view": owner or partner or district or user.role == Role.CENTER
@@ -139,10 +139,10 @@ def _programme_permissions(user, programme: Programme) -> dict[str, bool]:
         "institution_confirm": partner and editable and not confirmed,
         "submit": owner and editable and confirmed,
         # Class sessions (attendance): either party that trains, once the programme is approved.
-        "open_session": (owner or partner) and programme.status == ReviewState.APPROVED,
-        "district_review": district and programme.status == ReviewState.SUBMITTED,
+        "open_session": (owner or partner) and programme.state == ReviewState.APPROVED,
+        "district_review": district and programme.state == ReviewState.SUBMITTED,
         "center_review": user.role == Role.CENTER
-        and programme.status == ReviewState.DISTRICT_APPROVED,
+        and programme.state == ReviewState.DISTRICT_APPROVED,
     }
 
 
@@ -291,7 +291,7 @@ def _leave_permissions(user, leave: LeaveRequest) -> dict[str, bool]:
     return {
         "view": trainee or employer or district or user.role == Role.CENTER,
         # A new request (no id yet) is made by the trainee for an enrolment in training.
-        "request": trainee and leave.id is None and enrolment.status == EnrolmentState.ACTIVE,
+        "request": trainee and leave.id is None and enrolment.state == EnrolmentState.ACTIVE,
         "decide": employer and state == LeaveState.REQUESTED,
         "cancel": trainee and state == LeaveState.REQUESTED,
         "report_back": trainee and state == LeaveState.APPROVED,
@@ -337,7 +337,7 @@ def _enrolment_permissions(user, enrolment: Enrolment) -> dict[str, bool]:
     owner = user.role == Role.ENTERPRISE and user.org_id == enrolment.enterprise_id
     district = user.role == Role.DISTRICT and user.district_code == enrolment.district_code
     centre = user.role == Role.CENTER
-    state = enrolment.status
+    state = enrolment.state
     return {
         # The partner institution reaches an enrolment only through enrolments_for.
         "view": owner or district or centre or user.role == Role.INSTITUTION

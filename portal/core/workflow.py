@@ -48,15 +48,15 @@ def transition(actor, obj, object_type: str, step: str, decision: Decision | Non
     comment = (comment or "").strip()
     if decision in (Decision.RETURN, Decision.REJECT) and not comment:
         raise ServiceError(COMMENT_REQUIRED)
-    if obj.status not in sources:
+    if obj.state not in sources:
         raise StateConflict()
     if not can(actor, permission, obj):
         raise NotAllowed("您无权对该记录执行此操作")
     now = utcnow()
-    from_state = obj.status
+    from_state = obj.state
     # Wins once even when two reviewers click at the same moment.
-    guarded_update(obj, "status", from_state, {
-        "status": target, ("submitted_at" if step == "submit" else "decided_at"): now,
+    guarded_update(obj, "state", from_state, {
+        "state": target, ("submitted_at" if step == "submit" else "decided_at"): now,
     })
     audit.record(actor, object_type, obj.id, decision.value if decision else step,
                  from_state=from_state, to_state=target, comment=comment)

@@ -22,6 +22,7 @@ from portal.models.programme import Programme
 from portal.models.review import ReviewState
 from portal.models.setting import ParameterValue
 from portal.models.training import (
+    ChangeState,
     CheckIn,
     ClassSession,
     CreditRecord,
@@ -43,6 +44,7 @@ __all__ = [
     "EnrolmentState",
     "LeaveRequest",
     "LeaveState",
+    "ChangeState",
     "Mentor",
     "MentorKind",
     "SessionEvidence",

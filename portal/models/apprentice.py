@@ -44,7 +44,7 @@ ENROLMENT_STATE_LABELS = {
 # AP-E5: states in which a person holds "the" enrolment; the partial unique index below
 # lets the database refuse a second one even when two requests race.
 HOLDING_STATES = ("submitted", "active", "suspended")
-_HOLDING_SQL = "status IN ('submitted', 'active', 'suspended')"
+_HOLDING_SQL = "state IN ('submitted', 'active', 'suspended')"
 
 
 class Apprentice(TimestampMixin, Base):
@@ -66,8 +66,8 @@ class Enrolment(TimestampMixin, Base):
     __table_args__ = (
         sa.Index("uq_enrolment_one_holding_per_apprentice", "apprentice_id", unique=True,
                  postgresql_where=sa.text(_HOLDING_SQL), sqlite_where=sa.text(_HOLDING_SQL)),
-        sa.Index("ix_enrolment_district_status", "district_code", "status"),
-        sa.Index("ix_enrolment_programme_status", "programme_id", "status"),
+        sa.Index("ix_enrolment_district_state", "district_code", "state"),
+        sa.Index("ix_enrolment_programme_state", "programme_id", "state"),
         sa.CheckConstraint("monthly_wage >= 0", name="wage_not_negative"),
         sa.CheckConstraint(
             "contract_end IS NULL OR contract_end >= contract_start", name="contract_dates"
@@ -92,7 +92,7 @@ class Enrolment(TimestampMixin, Base):
     teacher_id: Mapped[int | None] = mapped_column(sa.ForeignKey("mentor.id"))
     agreement_id: Mapped[int | None] = mapped_column(sa.ForeignKey("training_agreement.id"))
 
-    status: Mapped[EnrolmentState] = mapped_column(
+    state: Mapped[EnrolmentState] = mapped_column(
         enum_column(EnrolmentState), default=EnrolmentState.DRAFT
     )
     submitted_at: Mapped[datetime | None]

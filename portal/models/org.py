@@ -30,7 +30,7 @@ institution_occupation = sa.Table(
 class Organisation(TimestampMixin, Base):
     __tablename__ = "organisation"
     __table_args__ = (
-        sa.Index("ix_organisation_district_status", "district_code", "status"),
+        sa.Index("ix_organisation_district_state", "district_code", "state"),
         sa.CheckConstraint(
             "licence_valid_to IS NULL OR licence_valid_from IS NULL "
             "OR licence_valid_to >= licence_valid_from",
@@ -46,7 +46,7 @@ class Organisation(TimestampMixin, Base):
     address: Mapped[str] = mapped_column(sa.String(200), default="")
     contact_name: Mapped[str] = mapped_column(sa.String(32), default="")
     contact_phone: Mapped[str] = mapped_column(sa.String(11), default="")
-    status: Mapped[ReviewState] = mapped_column(
+    state: Mapped[ReviewState] = mapped_column(
         enum_column(ReviewState), default=ReviewState.DRAFT
     )
     submitted_at: Mapped[datetime | None]

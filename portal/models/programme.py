@@ -12,8 +12,8 @@ from portal.models.review import ReviewState
 class Programme(TimestampMixin, Base):
     __tablename__ = "programme"
     __table_args__ = (
-        sa.Index("ix_programme_district_status", "district_code", "status"),
-        sa.Index("ix_programme_status_submitted", "status", "submitted_at"),
+        sa.Index("ix_programme_district_state", "district_code", "state"),
+        sa.Index("ix_programme_state_submitted", "state", "submitted_at"),
         sa.CheckConstraint("planned_count > 0", name="planned_positive"),
         sa.CheckConstraint("duration_months > 0", name="duration_positive"),
         sa.CheckConstraint(
@@ -61,7 +61,7 @@ class Programme(TimestampMixin, Base):
     institution_confirmed_at: Mapped[datetime | None]
     institution_confirmed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
 
-    status: Mapped[ReviewState] = mapped_column(
+    state: Mapped[ReviewState] = mapped_column(
         enum_column(ReviewState), default=ReviewState.DRAFT
     )
     submitted_at: Mapped[datetime | None]

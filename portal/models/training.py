@@ -109,6 +109,23 @@ class StatusChangeKind(StrEnum):
                 "withdraw": "退出培训", "transfer": "转出"}[self.value]
 
 
+class ChangeState(StrEnum):
+    SUBMITTED = "submitted"  # awaiting the district
+    RETURNED = "returned"  # 退回修改: the enterprise edits and resubmits
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    CANCELLED = "cancelled"  # withdrawn by the enterprise before a decision
+
+    @property
+    def label(self) -> str:
+        return {"submitted": "待区级审核", "returned": "退回修改", "approved": "已批准",
+                "rejected": "不予批准", "cancelled": "已撤回"}[self.value]
+
+    @property
+    def editable(self) -> bool:
+        return self == ChangeState.RETURNED
+
+
 _OPEN_SQL = "state IN ('submitted', 'returned')"
 
 
@@ -131,7 +148,8 @@ class StatusChange(TimestampMixin, Base):
     effective_on: Mapped[date]
     extension_months: Mapped[int | None]
     target_programme_id: Mapped[int | None] = mapped_column(sa.ForeignKey("programme.id"))
-    state: Mapped[str] = mapped_column(sa.String(32), default="submitted")
+    state: Mapped[ChangeState] = mapped_column(enum_column(ChangeState),
+                                               default=ChangeState.SUBMITTED)
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     decided_at: Mapped[datetime | None]
     comment: Mapped[str] = mapped_column(sa.String(500), default="")

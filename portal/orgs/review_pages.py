@@ -26,8 +26,8 @@ def _status_arg(default_status: ReviewState) -> str:
 
 
 def status_counts() -> dict:
-    q = organisations_for(current_user).with_only_columns(Organisation.status, sa.func.count())
-    return dict(db.session.execute(q.group_by(Organisation.status)).all())
+    q = organisations_for(current_user).with_only_columns(Organisation.state, sa.func.count())
+    return dict(db.session.execute(q.group_by(Organisation.state)).all())
 
 
 def list_page(prefix: str, default_status: ReviewState):
@@ -35,7 +35,7 @@ def list_page(prefix: str, default_status: ReviewState):
     kind = request.args.get("kind", "")
     q = organisations_for(current_user).options(joinedload(Organisation.district))
     if status != "all":
-        q = q.where(Organisation.status == status)
+        q = q.where(Organisation.state == status)
     if kind in {k.value for k in OrgKind}:
         q = q.where(Organisation.kind == kind)
     # AP-N3: four-centres enterprises first, never excluding others.

@@ -131,7 +131,7 @@ def register(kind: OrgKind, fields: dict, username: str, password: str,
     """
     if licence is not None:
         documents.check_upload(licence)
-    org = Organisation(kind=kind, status=ReviewState.DRAFT, **_checked(kind, fields))
+    org = Organisation(kind=kind, state=ReviewState.DRAFT, **_checked(kind, fields))
     db.session.add(org)
     _flush_unique("该统一社会信用代码已注册，请直接登录或联系所在区人社局")
     if occupation_ids:
@@ -154,7 +154,7 @@ def register(kind: OrgKind, fields: dict, username: str, password: str,
 
 def edit_refusal(org: Organisation) -> str:
     """AP-W4, in the words shown to an owner who tries to edit a record under review."""
-    return (f"单位信息当前状态为“{org.status.label}”，不能修改。"
+    return (f"单位信息当前状态为“{org.state.label}”，不能修改。"
             f"{rules.rule_message('AP-W4')}")
 
 
@@ -176,7 +176,7 @@ def update(actor, org: Organisation, fields: dict, occupation_ids: list[int] | N
         rowcount = db.session.execute(
             sa.update(Organisation)
             .where(Organisation.id == org.id,
-                   Organisation.status.in_([s for s in ReviewState if s.editable]))
+                   Organisation.state.in_([s for s in ReviewState if s.editable]))
             .values(**values, updated_at=utcnow())
             .execution_options(synchronize_session=False)
         ).rowcount
@@ -197,7 +197,7 @@ def update(actor, org: Organisation, fields: dict, occupation_ids: list[int] | N
         kind = LICENCE_KINDS[org.kind]
         org.licence_document_id = documents.store(actor, upload, kind, org).id
         changed.append(f"更换{kind.label}")
-    audit.record(actor, OBJECT_TYPE, org.id, "edit", from_state=org.status, to_state=org.status,
+    audit.record(actor, OBJECT_TYPE, org.id, "edit", from_state=org.state, to_state=org.state,
                  comment="修改：" + "、".join(changed) if changed else "保存（无改动）")
     db.session.flush()
     return org
@@ -205,7 +205,7 @@ def update(actor, org: Organisation, fields: dict, occupation_ids: list[int] | N
 
 def return_note(org: Organisation, timeline: list[AuditLog]) -> AuditLog | None:
     """C-REV: the reviewer's latest return comment while the record awaits correction."""
-    if org.status != ReviewState.RETURNED:
+    if org.state != ReviewState.RETURNED:
         return None
     return next((e for e in reversed(timeline) if e.action == Decision.RETURN), None)
 

@@ -18,7 +18,7 @@ TAPS_AFTER_LOGIN_LIMIT = 3
 
 def _world(live_server) -> dict:
     with live_server.app.app_context():
-        programme = make_programme(status=ReviewState.APPROVED)
+        programme = make_programme(state=ReviewState.APPROVED)
         _, teacher = programme_parties(programme)
         enrolment = make_enrolment(programme=programme)
         trainee = trainee_of(enrolment)

@@ -18,8 +18,8 @@ from portal.cli import seed_demo
 from portal.core.errors import ServiceError
 from portal.extensions import db
 from portal.models import CatalogueKind, CatalogueVersion, Occupation, Role
-from tests.factories import make_user
 from tests.catalogue.test_catalogue_admin import audit_rows, occupation, version
+from tests.factories import make_user
 
 HEADER = ["职业（工种）编码", "职业（工种）名称", "等级"]
 LIST_HEADER = ["职业（工种）编码", "职业（工种）名称"]

@@ -13,8 +13,8 @@ from portal.catalogue.parameters import parameters_on
 from portal.core.errors import ServiceError
 from portal.extensions import db
 from portal.models import ParameterValue, Role
-from tests.factories import make_user
 from tests.catalogue.test_catalogue_admin import audit_rows
+from tests.factories import make_user
 
 
 @pytest.fixture

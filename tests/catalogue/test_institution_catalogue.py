@@ -14,7 +14,7 @@ URL = "/enterprise/institutions"
 
 @pytest.fixture
 def enterprise_user():
-    return make_user(Role.ENTERPRISE, org=make_org(status=ReviewState.APPROVED))
+    return make_user(Role.ENTERPRISE, org=make_org(state=ReviewState.APPROVED))
 
 
 def _names(orgs) -> set[str]:
@@ -27,8 +27,8 @@ def _names(orgs) -> set[str]:
 @pytest.mark.parametrize("state", [s for s in ReviewState if s != ReviewState.APPROVED])
 def test_AP_I4_only_approved_institutions_are_in_the_catalogue(db, state):
     listed = make_institution(name="已确认机构")
-    make_institution(name="未确认机构", status=state)
-    make_org(OrgKind.ENTERPRISE, status=ReviewState.APPROVED, name="已确认企业")
+    make_institution(name="未确认机构", state=state)
+    make_org(OrgKind.ENTERPRISE, state=ReviewState.APPROVED, name="已确认企业")
     assert _names(approved_institutions()) == {listed.name}
 
 
@@ -72,7 +72,7 @@ def test_AP_I4_page_lists_approved_institutions_with_type_validity_and_occupatio
                      institution_type="technical_school", valid_to=date(2099, 12, 31))
     make_institution(name="过期培训学校", institution_type="private",
                      valid_from=date(2010, 1, 1), valid_to=date(2011, 1, 1))
-    make_institution(name="待审核学校", status=ReviewState.SUBMITTED)
+    make_institution(name="待审核学校", state=ReviewState.SUBMITTED)
     login(enterprise_user)
     page = client.get(URL).get_data(as_text=True)
     assert "北京市测试技师学院" in page and "过期培训学校" in page

@@ -47,8 +47,8 @@ def test_C_DIST_wrong_role_gets_403_on_every_other_role_page(app, client, login,
 
 
 def test_C_DIST_district_reviewer_cannot_open_another_districts_record(client, login):
-    chaoyang_org = make_org(district="110105", status=ReviewState.SUBMITTED)
-    haidian_org = make_org(district="110108", status=ReviewState.SUBMITTED)
+    chaoyang_org = make_org(district="110105", state=ReviewState.SUBMITTED)
+    haidian_org = make_org(district="110108", state=ReviewState.SUBMITTED)
     login(make_user(Role.DISTRICT, district="110105"))
     assert client.get(f"/district/organisations/{chaoyang_org.id}").status_code == 200
     assert client.get(f"/district/organisations/{haidian_org.id}").status_code == 404
@@ -58,17 +58,17 @@ def test_C_DIST_district_reviewer_cannot_open_another_districts_record(client, l
 
 
 def test_C_DIST_district_reviewer_cannot_review_another_districts_record(client, login, db):
-    haidian_org = make_org(district="110108", status=ReviewState.SUBMITTED)
+    haidian_org = make_org(district="110108", state=ReviewState.SUBMITTED)
     login(make_user(Role.DISTRICT, district="110105"))
     response = client.post(f"/district/organisations/{haidian_org.id}/review",
                            data={"decision": "approve"})
     assert response.status_code == 404
     db.session.refresh(haidian_org)
-    assert haidian_org.status == ReviewState.SUBMITTED
+    assert haidian_org.state == ReviewState.SUBMITTED
 
 
 def test_C_DIST_centre_sees_every_district(client, login):
-    orgs = [make_org(district=d, status=ReviewState.DISTRICT_APPROVED) for d in ("110101", "110119", "110302")]
+    orgs = [make_org(district=d, state=ReviewState.DISTRICT_APPROVED) for d in ("110101", "110119", "110302")]
     login(make_user(Role.CENTER))
     listing = client.get("/center/organisations").get_data(as_text=True)
     for org in orgs:

@@ -80,7 +80,7 @@ def test_AP_M1_demo_trainee_holds_an_established_record(app, client, db):
 
     app.test_cli_runner().invoke(args=["seed-demo"])
     enrolment = db.session.scalar(sa.select(Enrolment))
-    assert enrolment.status == EnrolmentState.ACTIVE and enrolment.agreement_id
+    assert enrolment.state == EnrolmentState.ACTIVE and enrolment.agreement_id
     assert mentors.mentor_problems(enrolment) == []
     assert enrolments.seats_in_use(enrolment.programme_id) == db.session.get(
         Programme, enrolment.programme_id).enrolled_count

@@ -67,7 +67,7 @@ def test_AP_W4_owner_edits_a_draft_and_the_edit_is_audited(client, login, owner,
     assert response.status_code == 302 and response.headers["Location"].endswith("/enterprise/")
     db.session.refresh(org)
     assert org.name == "北京新名称机械有限公司" and org.address == "北京市朝阳区新路8号"
-    assert org.status == ReviewState.DRAFT
+    assert org.state == ReviewState.DRAFT
     [entry] = _edits(db, org)
     assert entry.actor_id == user.id and "单位名称" in entry.comment and "注册地址" in entry.comment
     assert "修改" in client.get("/enterprise/").get_data(as_text=True)
@@ -100,7 +100,7 @@ def test_AP_W4_disguised_replacement_is_refused_and_nothing_changes(client, logi
 @pytest.mark.parametrize("state", [ReviewState.SUBMITTED, ReviewState.DISTRICT_APPROVED,
                                    ReviewState.APPROVED, ReviewState.REJECTED])
 def test_AP_W4_editing_after_submission_is_refused(client, login, db, state):
-    org = make_org(status=state)
+    org = make_org(state=state)
     login(make_user(Role.ENTERPRISE, org=org))
     page = client.get(EDIT)
     assert page.status_code == 302 and page.headers["Location"].endswith("/enterprise/")
@@ -108,14 +108,14 @@ def test_AP_W4_editing_after_submission_is_refused(client, login, db, state):
     body = response.get_data(as_text=True)
     assert "AP-W4" in body and "不能修改" in body
     db.session.refresh(org)
-    assert org.name != "审核中被改名" and org.status == state and not _edits(db, org)
+    assert org.name != "审核中被改名" and org.state == state and not _edits(db, org)
     assert "修改单位信息" not in body  # no edit button when the POST would be refused
 
 
 def test_AP_W4_submission_between_get_and_post_wins(db, owner):
     user, org = owner
     # The owner's colleague submits after the edit page was loaded (org still says draft).
-    db.session.execute(sa.text("UPDATE organisation SET status='submitted' WHERE id=:id"),
+    db.session.execute(sa.text("UPDATE organisation SET state='submitted' WHERE id=:id"),
                        {"id": org.id})
     with pytest.raises(NotAllowed, match="AP-W4"):
         organisations.update(user, org, edit_form(org, name="迟到的修改",
@@ -146,7 +146,7 @@ def test_AP_W4_forged_form_cannot_edit_another_organisation(client, login, owner
     db.session.refresh(org)
     assert victim.name == "另一家单位"
     # Only the signed-in user's own organisation changed, and only its own fields.
-    assert org.name == "被篡改" and org.status == ReviewState.DRAFT
+    assert org.name == "被篡改" and org.state == ReviewState.DRAFT
     assert org.kind == OrgKind.ENTERPRISE and org.licence_document_id is None
 
 
@@ -178,7 +178,7 @@ def test_C_ID2_edit_runs_the_registration_validators(client, login, owner, db):
 
 
 def test_C_REV_returned_record_shows_the_comment_then_is_edited_and_resubmitted(client, login, db):
-    org = make_org(status=ReviewState.SUBMITTED)
+    org = make_org(state=ReviewState.SUBMITTED)
     owner = make_user(Role.ENTERPRISE, org=org)
     organisations.district_review(make_user(Role.DISTRICT, district="110105"), org,
                                   Decision.RETURN, "营业执照照片模糊，请重新上传")
@@ -194,7 +194,7 @@ def test_C_REV_returned_record_shows_the_comment_then_is_edited_and_resubmitted(
     assert client.post(EDIT, data=data).status_code == 302
     assert client.post("/enterprise/organisation/submit").status_code == 302
     db.session.refresh(org)
-    assert org.status == ReviewState.SUBMITTED and org.licence_document_id is not None
+    assert org.state == ReviewState.SUBMITTED and org.licence_document_id is not None
     actions = [a.action for a in db.session.scalars(
         sa.select(AuditLog).where(AuditLog.object_type == "organisation",
                                   AuditLog.object_id == org.id).order_by(AuditLog.id))]
@@ -204,7 +204,7 @@ def test_C_REV_returned_record_shows_the_comment_then_is_edited_and_resubmitted(
 
 def test_AP_I2_institution_edits_its_licensed_occupations(client, login, db):
     welder, fitter = make_occupation("焊工"), make_occupation("钳工")
-    org = make_institution(status=ReviewState.RETURNED, occupations=[welder])
+    org = make_institution(state=ReviewState.RETURNED, occupations=[welder])
     login(make_user(Role.INSTITUTION, org=org))
     page = client.get("/institution/organisation/edit").get_data(as_text=True)
     assert f'<option selected value="{welder.id}">' in page  # prefilled from the record

@@ -36,7 +36,7 @@ def test_AP_W1_full_chain_through_the_views(client, login, db):
     client.post(f"/center/organisations/{org.id}/review", data={"decision": "approve"})
 
     db.session.refresh(org)
-    assert org.status == ReviewState.APPROVED
+    assert org.state == ReviewState.APPROVED
     trail = [(a.action, a.from_state, a.to_state) for a in _audit(db, org)]
     assert trail == [
         ("submit", "draft", "submitted"),
@@ -47,44 +47,44 @@ def test_AP_W1_full_chain_through_the_views(client, login, db):
 
 @pytest.mark.parametrize("decision", [Decision.RETURN, Decision.REJECT])
 def test_C_REV_return_and_reject_need_a_comment(db, decision):
-    org = make_org(status=ReviewState.SUBMITTED)
+    org = make_org(state=ReviewState.SUBMITTED)
     reviewer = make_user(Role.DISTRICT, district="110105")
     with pytest.raises(ServiceError, match="C-REV"):
         organisations.district_review(reviewer, org, decision, "  ")
     db.session.rollback()
     db.session.refresh(org)
-    assert org.status == ReviewState.SUBMITTED
+    assert org.state == ReviewState.SUBMITTED
 
 
 def test_C_REV_return_via_view_without_comment_shows_the_rule(client, login, db):
-    org = make_org(status=ReviewState.SUBMITTED)
+    org = make_org(state=ReviewState.SUBMITTED)
     login(make_user(Role.DISTRICT, district="110105"))
     response = client.post(f"/district/organisations/{org.id}/review",
                            data={"decision": "return"}, follow_redirects=True)
     assert "C-REV" in response.get_data(as_text=True)
     assert response.request.path == f"/district/organisations/{org.id}"
     db.session.refresh(org)
-    assert org.status == ReviewState.SUBMITTED
+    assert org.state == ReviewState.SUBMITTED
 
 
 def test_AP_W4_returned_record_is_resubmitted_by_its_owner(db):
-    org = make_org(status=ReviewState.SUBMITTED)
+    org = make_org(state=ReviewState.SUBMITTED)
     owner = make_user(Role.ENTERPRISE, org=org)
     reviewer = make_user(Role.DISTRICT, district="110105")
     organisations.district_review(reviewer, org, Decision.RETURN, "请补充营业执照")
     db.session.commit()
-    assert org.status == ReviewState.RETURNED
+    assert org.state == ReviewState.RETURNED
     other = make_user(Role.ENTERPRISE, org=make_org())
     with pytest.raises(NotAllowed):
         organisations.submit(other, org)
     db.session.rollback()
     organisations.submit(owner, org)
     db.session.commit()
-    assert org.status == ReviewState.SUBMITTED
+    assert org.state == ReviewState.SUBMITTED
 
 
 def test_AP_W4_approving_twice_is_refused(db):
-    org = make_org(status=ReviewState.SUBMITTED)
+    org = make_org(state=ReviewState.SUBMITTED)
     reviewer = make_user(Role.DISTRICT, district="110105")
     organisations.district_review(reviewer, org, Decision.APPROVE)
     db.session.commit()
@@ -93,7 +93,7 @@ def test_AP_W4_approving_twice_is_refused(db):
 
 
 def test_AP_W4_no_step_can_be_skipped(db):
-    org = make_org(status=ReviewState.SUBMITTED)
+    org = make_org(state=ReviewState.SUBMITTED)
     with pytest.raises(StateConflict):
         organisations.center_review(make_user(Role.CENTER), org, Decision.APPROVE)
     draft = make_org()
@@ -103,10 +103,10 @@ def test_AP_W4_no_step_can_be_skipped(db):
 
 
 def test_AP_W4_guarded_update_refuses_a_stale_second_reviewer(db):
-    org = make_org(status=ReviewState.SUBMITTED)
+    org = make_org(state=ReviewState.SUBMITTED)
     reviewer = make_user(Role.DISTRICT, district="110105")
     # Another reviewer's decision lands between this reviewer's read and write.
-    db.session.execute(sa.text("UPDATE organisation SET status='returned' WHERE id=:id"),
+    db.session.execute(sa.text("UPDATE organisation SET state='returned' WHERE id=:id"),
                        {"id": org.id})
     with pytest.raises(StateConflict):
         organisations.district_review(reviewer, org, Decision.APPROVE)
@@ -115,7 +115,7 @@ def test_AP_W4_guarded_update_refuses_a_stale_second_reviewer(db):
 
 
 def test_C_AUD_audit_log_refuses_update_and_delete(db):
-    org = make_org(status=ReviewState.SUBMITTED)
+    org = make_org(state=ReviewState.SUBMITTED)
     organisations.district_review(make_user(Role.DISTRICT, district="110105"), org,
                                   Decision.APPROVE)
     db.session.commit()
@@ -127,7 +127,7 @@ def test_C_AUD_audit_log_refuses_update_and_delete(db):
 
 
 def test_C_AUD_timeline_shows_who_when_what_and_comment(client, login, db):
-    org = make_org(status=ReviewState.SUBMITTED)
+    org = make_org(state=ReviewState.SUBMITTED)
     reviewer = make_user(Role.DISTRICT, district="110105")
     organisations.district_review(reviewer, org, Decision.RETURN, "请补充营业执照")
     db.session.commit()
@@ -138,15 +138,15 @@ def test_C_AUD_timeline_shows_who_when_what_and_comment(client, login, db):
 
 
 def test_AP_N3_four_centres_enterprises_lead_the_district_queue(client, login):
-    plain = make_org(status=ReviewState.SUBMITTED)
-    priority = make_org(status=ReviewState.SUBMITTED, four_centres=True)
+    plain = make_org(state=ReviewState.SUBMITTED)
+    priority = make_org(state=ReviewState.SUBMITTED, four_centres=True)
     login(make_user(Role.DISTRICT, district="110105"))
     page = client.get("/district/organisations").get_data(as_text=True)
     assert page.index(priority.name) < page.index(plain.name)
 
 
 def test_district_list_filters_return_a_fragment_for_htmx(client, login):
-    make_org(status=ReviewState.SUBMITTED)
+    make_org(state=ReviewState.SUBMITTED)
     login(make_user(Role.DISTRICT, district="110105"))
     fragment = client.hx_get("/district/organisations?status=all").get_data(as_text=True)
     assert "<html" not in fragment and "<table" in fragment
@@ -155,11 +155,11 @@ def test_district_list_filters_return_a_fragment_for_htmx(client, login):
 def test_organisation_list_query_count_is_constant(client, login, count_queries):
     login(make_user(Role.CENTER))
     for district in ("110101", "110105", "110108"):
-        make_org(district=district, status=ReviewState.DISTRICT_APPROVED)
+        make_org(district=district, state=ReviewState.DISTRICT_APPROVED)
     with count_queries() as few:
         client.get("/center/organisations")
     for _ in range(15):
-        make_org(status=ReviewState.DISTRICT_APPROVED)
+        make_org(state=ReviewState.DISTRICT_APPROVED)
     with count_queries() as many:
         client.get("/center/organisations")
     assert len(many) == len(few)
@@ -167,7 +167,7 @@ def test_organisation_list_query_count_is_constant(client, login, count_queries)
 
 def test_lists_paginate_and_keep_their_filters(client, login):
     for _ in range(25):
-        make_org(status=ReviewState.SUBMITTED)
+        make_org(state=ReviewState.SUBMITTED)
     login(make_user(Role.DISTRICT, district="110105"))
     first = client.get("/district/organisations?status=submitted").get_data(as_text=True)
     assert "下一页" in first and "page=2" in first and "status=submitted" in first
@@ -183,7 +183,7 @@ def _district_reviewer(login, district="110105"):
 
 
 def test_AP_W1_inline_approve_swaps_the_row_and_triggers_the_counts(client, login, db):
-    org = make_org(status=ReviewState.SUBMITTED)
+    org = make_org(state=ReviewState.SUBMITTED)
     _district_reviewer(login)
     response = client.post(f"/district/organisations/{org.id}/review",
                            data={"decision": "approve"}, htmx=True)
@@ -196,11 +196,11 @@ def test_AP_W1_inline_approve_swaps_the_row_and_triggers_the_counts(client, logi
     assert trigger["organisationReviewed"] is True
     assert trigger["toast"] == {"message": f"已通过：{org.name}", "level": "success"}
     db.session.refresh(org)
-    assert org.status == ReviewState.DISTRICT_APPROVED
+    assert org.state == ReviewState.DISTRICT_APPROVED
 
 
 def test_C_REV_inline_return_without_comment_keeps_the_row_with_the_rule(client, login, db):
-    org = make_org(status=ReviewState.SUBMITTED)
+    org = make_org(state=ReviewState.SUBMITTED)
     _district_reviewer(login)
     response = client.post(f"/district/organisations/{org.id}/review",
                            data={"decision": "return", "comment": " "}, htmx=True)
@@ -210,22 +210,22 @@ def test_C_REV_inline_return_without_comment_keeps_the_row_with_the_rule(client,
     trigger = json.loads(response.headers["HX-Trigger"])
     assert "organisationReviewed" not in trigger and trigger["toast"]["level"] == "error"
     db.session.refresh(org)
-    assert org.status == ReviewState.SUBMITTED
+    assert org.state == ReviewState.SUBMITTED
 
 
 def test_C_REV_inline_return_with_comment_is_audited(client, login, db):
-    org = make_org(status=ReviewState.SUBMITTED)
+    org = make_org(state=ReviewState.SUBMITTED)
     _district_reviewer(login)
     response = client.post(f"/district/organisations/{org.id}/review",
                            data={"decision": "return", "comment": "请补充营业执照"}, htmx=True)
     assert "已退回修改" in json.loads(response.headers["HX-Trigger"])["toast"]["message"]
     db.session.refresh(org)
-    assert org.status == ReviewState.RETURNED
+    assert org.state == ReviewState.RETURNED
     assert [(a.action, a.comment) for a in _audit(db, org)] == [("return", "请补充营业执照")]
 
 
 def test_AP_W4_inline_approving_twice_answers_already_handled(client, login, db):
-    org = make_org(status=ReviewState.SUBMITTED)
+    org = make_org(state=ReviewState.SUBMITTED)
     _district_reviewer(login)
     client.post(f"/district/organisations/{org.id}/review", data={"decision": "approve"}, htmx=True)
     again = client.post(f"/district/organisations/{org.id}/review",
@@ -236,26 +236,26 @@ def test_AP_W4_inline_approving_twice_answers_already_handled(client, login, db)
 
 
 def test_C_DIST_another_districts_organisation_is_not_found(client, login, db):
-    theirs = make_org(district="110108", status=ReviewState.SUBMITTED)
+    theirs = make_org(district="110108", state=ReviewState.SUBMITTED)
     _district_reviewer(login)
     assert client.post(f"/district/organisations/{theirs.id}/review",
                        data={"decision": "approve"}, htmx=True).status_code == 404
     assert client.get(f"/district/organisations/{theirs.id}").status_code == 404
     db.session.refresh(theirs)
-    assert theirs.status == ReviewState.SUBMITTED
+    assert theirs.state == ReviewState.SUBMITTED
 
 
 def test_unknown_decision_is_a_bad_request(client, login, db):
-    org = make_org(status=ReviewState.SUBMITTED)
+    org = make_org(state=ReviewState.SUBMITTED)
     _district_reviewer(login)
     assert client.post(f"/district/organisations/{org.id}/review",
                        data={"decision": "maybe"}, htmx=True).status_code == 400
 
 
 def test_counts_fragment_for_htmx_and_full_page_without(client, login, db):
-    make_org(status=ReviewState.SUBMITTED)
-    make_org(status=ReviewState.SUBMITTED)
-    make_org(district="110108", status=ReviewState.SUBMITTED)
+    make_org(state=ReviewState.SUBMITTED)
+    make_org(state=ReviewState.SUBMITTED)
+    make_org(district="110108", state=ReviewState.SUBMITTED)
     _district_reviewer(login)
     fragment = client.hx_get("/district/organisations/counts").get_data(as_text=True)
     assert fragment.lstrip().startswith('<nav id="queue-counts"') and "<html" not in fragment
@@ -266,7 +266,7 @@ def test_counts_fragment_for_htmx_and_full_page_without(client, login, db):
 
 
 def test_centre_list_has_counts_and_inline_forms(client, login, db):
-    org = make_org(district="110108", status=ReviewState.DISTRICT_APPROVED)
+    org = make_org(district="110108", state=ReviewState.DISTRICT_APPROVED)
     login(make_user(Role.CENTER))
     page = client.get("/center/organisations").get_data(as_text=True)
     assert 'hx-get="/center/organisations/counts"' in page
@@ -276,25 +276,25 @@ def test_centre_list_has_counts_and_inline_forms(client, login, db):
                            data={"decision": "approve"}, htmx=True)
     assert "organisationReviewed" in json.loads(response.headers["HX-Trigger"])
     db.session.refresh(org)
-    assert org.status == ReviewState.APPROVED
+    assert org.state == ReviewState.APPROVED
     counts = client.hx_get("/center/organisations/counts").get_data(as_text=True)
     assert "<html" not in counts and "<strong>1</strong><span>已通过</span>" in counts
 
 
 def test_plain_post_without_htmx_redirects(client, login, db):
-    org = make_org(status=ReviewState.SUBMITTED)
+    org = make_org(state=ReviewState.SUBMITTED)
     _district_reviewer(login)
     response = client.post(f"/district/organisations/{org.id}/review", data={"decision": "approve"})
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/district/organisations")
     db.session.refresh(org)
-    assert org.status == ReviewState.DISTRICT_APPROVED
+    assert org.state == ReviewState.DISTRICT_APPROVED
     listing = client.get("/district/organisations").get_data(as_text=True)
     assert f"已通过：{org.name}" in listing  # flashed
 
 
 def test_detail_page_reviews_with_the_three_buttons(client, login, db):
-    org = make_org(status=ReviewState.SUBMITTED)
+    org = make_org(state=ReviewState.SUBMITTED)
     _district_reviewer(login)
     page = client.get(f"/district/organisations/{org.id}").get_data(as_text=True)
     assert 'type="radio"' not in page and "提交审核结论" not in page
@@ -309,11 +309,11 @@ def test_detail_page_reviews_with_the_three_buttons(client, login, db):
     body = response.get_data(as_text=True)
     assert f"已不予通过：{org.name}" in body and 'name="decision"' not in body
     db.session.refresh(org)
-    assert org.status == ReviewState.REJECTED
+    assert org.state == ReviewState.REJECTED
 
 
 def test_AP_W1_a_reviewer_clears_20_organisations_inline(client, login, db):
-    queue = [make_org(status=ReviewState.SUBMITTED) for _ in range(20)]
+    queue = [make_org(state=ReviewState.SUBMITTED) for _ in range(20)]
     _district_reviewer(login)
     for org in queue:
         response = client.post(f"/district/organisations/{org.id}/review",
@@ -322,7 +322,7 @@ def test_AP_W1_a_reviewer_clears_20_organisations_inline(client, login, db):
         assert "<html" not in body and f'id="organisation-{org.id}"' in body
         assert "organisationReviewed" in json.loads(response.headers["HX-Trigger"])
     left = db.session.scalar(sa.select(sa.func.count()).select_from(Organisation)
-                             .where(Organisation.status == ReviewState.SUBMITTED))
+                             .where(Organisation.state == ReviewState.SUBMITTED))
     assert left == 0
     counts = client.hx_get("/district/organisations/counts").get_data(as_text=True)
     assert "<strong>0</strong><span>待区级审核</span>" in counts

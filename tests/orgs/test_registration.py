@@ -97,7 +97,7 @@ def test_enterprise_registers_as_draft_with_its_first_account(client, db):
     response = client.post("/register/enterprise", data=enterprise_form())
     assert response.status_code == 302
     org = db.session.scalar(sa.select(Organisation).where(Organisation.credit_code == VALID_CODE))
-    assert org.status == ReviewState.DRAFT and org.kind == OrgKind.ENTERPRISE
+    assert org.state == ReviewState.DRAFT and org.kind == OrgKind.ENTERPRISE
     user = db.session.scalar(sa.select(User).where(User.username == "ceshi01"))
     assert user.role == Role.ENTERPRISE and user.org_id == org.id
     assert db.session.scalar(sa.select(AuditLog).where(AuditLog.object_id == org.id,

@@ -61,7 +61,7 @@ def record_agreement(actor, programme: Programme, enrolment_ids, signed_on: date
     db.session.flush()
     changed = db.session.execute(
         sa.update(Enrolment)
-        .where(Enrolment.id.in_(ids), Enrolment.status.in_(AGREEMENT_STATES))
+        .where(Enrolment.id.in_(ids), Enrolment.state.in_(AGREEMENT_STATES))
         .values(agreement_id=agreement.id, updated_at=utcnow())
         .execution_options(synchronize_session=False)
     ).rowcount

@@ -179,8 +179,8 @@ def _taken(programme_id: int, person_ids: list[int]) -> tuple[set[int], set[int]
     held, listed = set(), set()
     for chunk in _chunks(person_ids):
         rows = db.session.execute(
-            sa.select(Enrolment.apprentice_id, Enrolment.programme_id, Enrolment.status)
-            .where(Enrolment.apprentice_id.in_(chunk), Enrolment.status.in_(svc.LIVE_STATES))
+            sa.select(Enrolment.apprentice_id, Enrolment.programme_id, Enrolment.state)
+            .where(Enrolment.apprentice_id.in_(chunk), Enrolment.state.in_(svc.LIVE_STATES))
         )
         for person_id, programme, status in rows:
             if status in svc.HOLDING_STATES:
@@ -250,7 +250,7 @@ def apply(actor, programme: Programme, data: bytes, *, day: date | None = None) 
     created = [
         Enrolment(programme_id=programme.id, apprentice=people[reg.resident_id],
                   enterprise_id=programme.enterprise_id, district_code=programme.district_code,
-                  status=EnrolmentState.SUBMITTED, submitted_at=now, **reg.enrolment_values())
+                  state=EnrolmentState.SUBMITTED, submitted_at=now, **reg.enrolment_values())
         for reg in regs
     ]
     db.session.add_all(created)

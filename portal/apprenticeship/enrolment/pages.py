@@ -84,7 +84,7 @@ def filtered(filters: dict) -> sa.Select:
          .join(Apprentice, Apprentice.id == Enrolment.apprentice_id)
          .options(contains_eager(Enrolment.apprentice)))
     if filters["status"] != "all":
-        q = q.where(Enrolment.status == filters["status"])
+        q = q.where(Enrolment.state == filters["status"])
     if filters["programme_id"]:
         q = q.where(Enrolment.programme_id == filters["programme_id"])
     if filters["q"]:
@@ -93,8 +93,8 @@ def filtered(filters: dict) -> sa.Select:
 
 
 def status_counts() -> dict:
-    q = enrolments_for(current_user).with_only_columns(Enrolment.status, sa.func.count())
-    return dict(db.session.execute(q.group_by(Enrolment.status)).all())
+    q = enrolments_for(current_user).with_only_columns(Enrolment.state, sa.func.count())
+    return dict(db.session.execute(q.group_by(Enrolment.state)).all())
 
 
 def programme_choices() -> list[tuple[int, str]]:
@@ -105,7 +105,7 @@ def programme_choices() -> list[tuple[int, str]]:
                            Programme.start_date)
         .join(Organisation, Organisation.id == Programme.enterprise_id)
         .join(Occupation, Occupation.id == Programme.occupation_id)
-        .where(Programme.status == ReviewState.APPROVED)
+        .where(Programme.state == ReviewState.APPROVED)
         .order_by(Programme.start_date.desc(), Programme.id)
     )
     return [(pid, f"{org} · {occupation} · {rules.LEVEL_LABELS.get(level, level)}（{start}）")

@@ -54,7 +54,7 @@ def roster(programme_id: int):
     page = db.paginate(q, per_page=current_app.config["PAGE_SIZE"], error_out=False)
     drafts = db.session.scalar(sa.select(sa.func.count()).select_from(Enrolment).where(
         Enrolment.programme_id == programme.id, Enrolment.enterprise_id == current_user.org_id,
-        Enrolment.status.in_((EnrolmentState.DRAFT, EnrolmentState.RETURNED))))
+        Enrolment.state.in_((EnrolmentState.DRAFT, EnrolmentState.RETURNED))))
     return render_template(ROSTER_TEMPLATE, programme=programme, page=page, drafts=drafts,
                            may_register=svc.can_register(current_user, programme),
                            agreement_form=AgreementForm(), header=programme_header(programme),

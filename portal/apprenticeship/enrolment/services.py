@@ -121,7 +121,7 @@ def seats_in_use(programme_id: int) -> int:
     """What enrolled_count must equal: the programme's enrolments in HOLDING_STATES."""
     return db.session.scalar(
         sa.select(sa.func.count()).select_from(Enrolment)
-        .where(Enrolment.programme_id == programme_id, Enrolment.status.in_(HOLDING_STATES)))
+        .where(Enrolment.programme_id == programme_id, Enrolment.state.in_(HOLDING_STATES)))
 
 
 # ------------------------------------------------------------------------------ look-ups
@@ -130,7 +130,7 @@ def seats_in_use(programme_id: int) -> int:
 def holding_enrolment(apprentice_id: int, *, besides: int | None = None) -> Enrolment | None:
     """AP-E5: the person's one enrolment in HOLDING_STATES, if any."""
     q = sa.select(Enrolment).where(Enrolment.apprentice_id == apprentice_id,
-                                   Enrolment.status.in_(HOLDING_STATES))
+                                   Enrolment.state.in_(HOLDING_STATES))
     if besides is not None:
         q = q.where(Enrolment.id != besides)
     return db.session.scalar(q)
@@ -144,20 +144,20 @@ def current_enrolment_for(user) -> Enrolment | None:
         sa.select(Enrolment)
         .join(Apprentice, Apprentice.id == Enrolment.apprentice_id)
         .options(joinedload(Enrolment.programme))
-        .where(Apprentice.user_id == user.id, Enrolment.status.in_(HOLDING_STATES)))
+        .where(Apprentice.user_id == user.id, Enrolment.state.in_(HOLDING_STATES)))
 
 
 def active_enrolment_for(user) -> Enrolment | None:
     """A trainee's enrolment whose student record is established and not suspended."""
     enrolment = current_enrolment_for(user)
-    return enrolment if enrolment is not None and enrolment.status == S.ACTIVE else None
+    return enrolment if enrolment is not None and enrolment.state == S.ACTIVE else None
 
 
 def can_register(actor, programme: Programme) -> bool:
     """AP-W2: only the programme's own enterprise registers, once the programme is approved."""
     return (getattr(actor, "role", None) == Role.ENTERPRISE
             and actor.org_id == programme.enterprise_id
-            and programme.status == ReviewState.APPROVED)
+            and programme.state == ReviewState.APPROVED)
 
 
 def require_register(actor, programme: Programme) -> None:
@@ -178,7 +178,7 @@ def _person(reg: Registration) -> Apprentice | None:
 def _already_listed(programme_id: int, apprentice_id: int, besides: int | None = None) -> bool:
     q = sa.select(Enrolment.id).where(Enrolment.programme_id == programme_id,
                                       Enrolment.apprentice_id == apprentice_id,
-                                      Enrolment.status.in_(LIVE_STATES))
+                                      Enrolment.state.in_(LIVE_STATES))
     if besides is not None:
         q = q.where(Enrolment.id != besides)
     return db.session.scalar(q.limit(1)) is not None
@@ -210,7 +210,7 @@ def register(actor, programme: Programme, reg: Registration) -> Enrolment:
     db.session.flush()
     enrolment = Enrolment(programme_id=programme.id, apprentice_id=person.id,
                           enterprise_id=programme.enterprise_id,
-                          district_code=programme.district_code, status=S.DRAFT,
+                          district_code=programme.district_code, state=S.DRAFT,
                           **reg.enrolment_values())
     db.session.add(enrolment)
     db.session.flush()
@@ -230,8 +230,8 @@ def update(actor, enrolment: Enrolment, reg: Registration) -> None:
     enrolment.apprentice_id = person.id
     for name, value in reg.enrolment_values().items():
         setattr(enrolment, name, value)
-    audit.record(actor, OBJECT_TYPE, enrolment.id, "edit", from_state=enrolment.status,
-                 to_state=enrolment.status)
+    audit.record(actor, OBJECT_TYPE, enrolment.id, "edit", from_state=enrolment.state,
+                 to_state=enrolment.state)
     db.session.flush()
 
 
@@ -244,7 +244,7 @@ def _move(enrolment: Enrolment, sources, values: dict) -> None:
     try:
         changed = db.session.execute(
             sa.update(Enrolment)
-            .where(Enrolment.id == enrolment.id, Enrolment.status.in_(sources))
+            .where(Enrolment.id == enrolment.id, Enrolment.state.in_(sources))
             .values(updated_at=utcnow(), **values)
             .execution_options(synchronize_session=False)
         ).rowcount
@@ -257,17 +257,17 @@ def _move(enrolment: Enrolment, sources, values: dict) -> None:
 
 def _submit(actor, enrolment: Enrolment, programme: Programme, person: Apprentice) -> None:
     if not can(actor, "submit", enrolment):
-        if enrolment.status.editable:
+        if enrolment.state.editable:
             raise NotAllowed("只有报名企业可以提交")
         raise StateConflict()
-    if programme.status != ReviewState.APPROVED:
+    if programme.state != ReviewState.APPROVED:
         raise NotAllowed("培训项目未处于已批准状态，不能提交学徒报名（规则 AP-W2）")
     check_registration(programme, Registration.of(enrolment, person))
     if holding_enrolment(person.id) is not None:
         raise rules.RuleViolation("AP-E5")
     take_seats(programme.id)
-    from_state = enrolment.status
-    _move(enrolment, (S.DRAFT, S.RETURNED), {"status": S.SUBMITTED, "submitted_at": utcnow()})
+    from_state = enrolment.state
+    _move(enrolment, (S.DRAFT, S.RETURNED), {"state": S.SUBMITTED, "submitted_at": utcnow()})
     audit.record(actor, OBJECT_TYPE, enrolment.id, "submit", from_state=from_state,
                  to_state=S.SUBMITTED)
 
@@ -278,7 +278,7 @@ def submit(actor, enrolment: Enrolment) -> EnrolmentState:
     person = db.session.get(Apprentice, enrolment.apprentice_id)
     _submit(actor, enrolment, programme, person)
     db.session.flush()
-    return enrolment.status
+    return enrolment.state
 
 
 def submit_all(actor, programme: Programme) -> int:
@@ -293,7 +293,7 @@ def submit_all(actor, programme: Programme) -> int:
         .join(Apprentice, Apprentice.id == Enrolment.apprentice_id)
         .where(Enrolment.programme_id == programme.id,
                Enrolment.enterprise_id == actor.org_id,
-               Enrolment.status.in_((S.DRAFT, S.RETURNED)))
+               Enrolment.state.in_((S.DRAFT, S.RETURNED)))
         .order_by(Enrolment.id)
     ).all()
     if not rows:
@@ -342,13 +342,13 @@ def district_review(actor, enrolment: Enrolment, decision: Decision, comment: st
     comment = (comment or "").strip()
     if decision != Decision.APPROVE and not comment:
         raise ServiceError(COMMENT_REQUIRED)
-    if enrolment.status != S.SUBMITTED:
+    if enrolment.state != S.SUBMITTED:
         raise StateConflict()
     if not can(actor, "district_review", enrolment):
         raise NotAllowed("您无权审核该学徒报名")
     day = day or today()
     programme = db.session.get(Programme, enrolment.programme_id)
-    values = {"status": target, "decided_at": utcnow()}
+    values = {"state": target, "decided_at": utcnow()}
     if decision == Decision.APPROVE:
         values |= establishment_values(enrolment, programme, day)
     _move(enrolment, (S.SUBMITTED,), values)

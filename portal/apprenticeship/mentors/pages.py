@@ -64,7 +64,7 @@ def _assigned_counts(mentor_ids: list[int], kind: MentorKind) -> dict[int, int]:
     slot = Enrolment.enterprise_mentor_id if kind == MentorKind.ENTERPRISE else Enrolment.teacher_id
     return dict(db.session.execute(
         sa.select(slot, sa.func.count()).where(slot.in_(mentor_ids),
-                                               Enrolment.status.in_(mentors.ASSIGNABLE_STATES))
+                                               Enrolment.state.in_(mentors.ASSIGNABLE_STATES))
         .group_by(slot)
     ).all())
 
@@ -177,12 +177,12 @@ def _roster_query(programme: Programme, missing_only: bool) -> sa.Select:
         programme_roster(programme)
         .options(joinedload(Enrolment.apprentice), joinedload(Enrolment.enterprise_mentor),
                  joinedload(Enrolment.teacher))
-        .where(Enrolment.status != EnrolmentState.REJECTED)
+        .where(Enrolment.state != EnrolmentState.REJECTED)
         .order_by(Enrolment.id)
     )
     if missing_only:
         inactive = sa.select(Mentor.id).where(Mentor.active.is_(False))
-        q = q.where(Enrolment.status.in_(mentors.ASSIGNABLE_STATES), sa.or_(
+        q = q.where(Enrolment.state.in_(mentors.ASSIGNABLE_STATES), sa.or_(
             Enrolment.enterprise_mentor_id.is_(None), Enrolment.teacher_id.is_(None),
             Enrolment.enterprise_mentor_id.in_(inactive), Enrolment.teacher_id.in_(inactive),
         ))

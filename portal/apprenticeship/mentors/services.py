@@ -228,7 +228,7 @@ def assign(actor, programme: Programme, enrolments: Sequence[Enrolment],
             continue
         setattr(enrolment, slot, mentor.id)
         audit.record(actor, "enrolment", enrolment.id, f"assign_{_action_kind(kind)}",
-                     from_state=enrolment.status, to_state=enrolment.status,
+                     from_state=enrolment.state, to_state=enrolment.state,
                      comment=f"{kind.label}：{mentor.name}")
         changed += 1
     db.session.flush()
@@ -242,7 +242,7 @@ def _action_kind(kind: MentorKind) -> str:
 def _check_enrolments(programme: Programme, enrolments: Sequence[Enrolment]) -> None:
     if any(e.programme_id != programme.id for e in enrolments):
         raise NotAllowed("所选学徒不属于本项目")
-    closed = [e for e in enrolments if e.status not in ASSIGNABLE_STATES]
+    closed = [e for e in enrolments if e.state not in ASSIGNABLE_STATES]
     if closed:
         names = _names([e.apprentice_id for e in closed])
         raise NotAllowed("以下学徒的学籍已结束或未获通过，不能指派导师：" + "、".join(names))

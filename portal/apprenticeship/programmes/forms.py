@@ -98,7 +98,7 @@ class ProgrammeForm(FlaskForm):
                 (e.id, e.name) for e in db.session.scalars(
                     sa.select(Organisation).where(
                         Organisation.kind == OrgKind.ENTERPRISE,
-                        Organisation.status == ReviewState.APPROVED,
+                        Organisation.state == ReviewState.APPROVED,
                         Organisation.id != enterprise.id,
                     ).order_by(Organisation.name).limit(500)
                 )

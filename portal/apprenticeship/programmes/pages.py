@@ -59,7 +59,7 @@ def filtered(prefix: str, filters: dict) -> sa.Select:
     enterprise = aliased(Organisation)
     q = programmes_for(current_user).join(enterprise, enterprise.id == Programme.enterprise_id)
     if filters["status"] != "all":
-        q = q.where(Programme.status == filters["status"])
+        q = q.where(Programme.state == filters["status"])
     if filters["occupation_id"]:
         q = q.where(Programme.occupation_id == filters["occupation_id"])
     if filters["district"] and prefix == "center":
@@ -76,8 +76,8 @@ def filtered(prefix: str, filters: dict) -> sa.Select:
 
 
 def status_counts() -> dict:
-    q = programmes_for(current_user).with_only_columns(Programme.status, sa.func.count())
-    return dict(db.session.execute(q.group_by(Programme.status)).all())
+    q = programmes_for(current_user).with_only_columns(Programme.state, sa.func.count())
+    return dict(db.session.execute(q.group_by(Programme.state)).all())
 
 
 def list_page(prefix: str):
@@ -145,7 +145,7 @@ def detail_context(programme: Programme) -> dict:
         "entrusted": db.session.get(Organisation, programme.entrusted_enterprise_id)
         if programme.entrusted_enterprise_id else None,
         "rates": rates.programme_rates([programme.id])[programme.id]
-        if programme.status == ReviewState.APPROVED else None,
+        if programme.state == ReviewState.APPROVED else None,
     }
 
 

@@ -103,7 +103,7 @@ def _entrustment_problems(data: dict, enterprise: Organisation, for_submission: 
     acceptable = (
         rules.may_entrust(enterprise.size or "large") and entrusted is not None
         and entrusted.kind == OrgKind.ENTERPRISE and entrusted.id != enterprise.id
-        and entrusted.status == ReviewState.APPROVED
+        and entrusted.state == ReviewState.APPROVED
     )
     if not acceptable or (for_submission and not data.get("entrustment_document_id")):
         return ["AP-N4"]
@@ -136,7 +136,7 @@ def _enterprise_of(actor) -> Organisation:
     enterprise = db.session.get(Organisation, actor.org_id or 0)
     if actor.role != Role.ENTERPRISE or enterprise is None:
         raise NotAllowed("只有企业用户可以申请培训项目")
-    if enterprise.status != ReviewState.APPROVED:
+    if enterprise.state != ReviewState.APPROVED:
         raise NotAllowed("本单位资格尚未经市级确认，暂不能申请培训项目（规则 AP-W1）")
     return enterprise
 
@@ -156,7 +156,7 @@ def create(actor, data: dict, agreement=None, entrustment=None) -> Programme:
     if check.problems:
         raise rules.RuleViolation(check.problems)
     programme = Programme(enterprise_id=enterprise.id, district_code=enterprise.district_code,
-                          status=ReviewState.DRAFT, **_plan_values(data))
+                          state=ReviewState.DRAFT, **_plan_values(data))
     db.session.add(programme)
     db.session.flush()
     _attach(actor, programme, enterprise, agreement, entrustment)
@@ -178,8 +178,8 @@ def update(actor, programme: Programme, data: dict, agreement=None, entrustment=
     programme.institution_confirmed_at = None
     programme.institution_confirmed_by_id = None
     _attach(actor, programme, enterprise, agreement, entrustment)
-    audit.record(actor, OBJECT_TYPE, programme.id, "edit", from_state=programme.status,
-                 to_state=programme.status)
+    audit.record(actor, OBJECT_TYPE, programme.id, "edit", from_state=programme.state,
+                 to_state=programme.state)
     db.session.flush()
 
 
@@ -192,7 +192,7 @@ def institution_confirm(actor, programme: Programme) -> None:
         sa.update(Programme)
         .where(Programme.id == programme.id, Programme.institution_confirmed_at.is_(None),
                Programme.updated_at == programme.updated_at,
-               Programme.status.in_([ReviewState.DRAFT, ReviewState.RETURNED]))
+               Programme.state.in_([ReviewState.DRAFT, ReviewState.RETURNED]))
         .values(institution_confirmed_at=now, institution_confirmed_by_id=actor.id)
         .execution_options(synchronize_session=False)
     ).rowcount
@@ -200,7 +200,7 @@ def institution_confirm(actor, programme: Programme) -> None:
         raise StateConflict("项目内容已变更或已确认，请刷新后查看")
     db.session.refresh(programme)
     audit.record(actor, OBJECT_TYPE, programme.id, "institution_confirm",
-                 from_state=programme.status, to_state=programme.status)
+                 from_state=programme.state, to_state=programme.state)
     db.session.flush()
 
 

@@ -49,10 +49,10 @@ def attrition_counts(programme_ids: Iterable[int]) -> dict[int, tuple[int, int]]
     result = {i: (0, 0) for i in ids}
     if not ids:
         return result
-    withdrawn = sa.func.sum(sa.case((Enrolment.status == EnrolmentState.WITHDRAWN, 1), else_=0))
+    withdrawn = sa.func.sum(sa.case((Enrolment.state == EnrolmentState.WITHDRAWN, 1), else_=0))
     rows = db.session.execute(
         sa.select(Enrolment.programme_id, withdrawn, sa.func.count())
-        .where(Enrolment.programme_id.in_(ids), Enrolment.status.in_(ESTABLISHED_STATES))
+        .where(Enrolment.programme_id.in_(ids), Enrolment.state.in_(ESTABLISHED_STATES))
         .group_by(Enrolment.programme_id)
     )
     for programme_id, gone, enrolled in rows:

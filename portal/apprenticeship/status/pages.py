@@ -11,7 +11,6 @@ from sqlalchemy.orm import aliased
 
 from portal.apprenticeship.quality import services as rates
 from portal.apprenticeship.status import services as status_changes
-from portal.apprenticeship.status.services import ChangeState
 from portal.apprenticeship.training.leave import today
 from portal.catalogue.parameters import parameters_on
 from portal.core import audit
@@ -20,6 +19,7 @@ from portal.core.workflow import Decision
 from portal.extensions import db
 from portal.models import (
     Apprentice,
+    ChangeState,
     District,
     Enrolment,
     Occupation,
@@ -252,7 +252,7 @@ def quality_page(prefix: str):
     """AP-P4 per programme in scope; sorted by alert across pages, so the rates of every
     programme in scope are computed (grouped queries), then one page is loaded."""
     filters = quality_filters(prefix)
-    q = programmes_for(current_user).where(Programme.status == ReviewState.APPROVED)
+    q = programmes_for(current_user).where(Programme.state == ReviewState.APPROVED)
     if filters["district"]:
         q = q.where(Programme.district_code == filters["district"])
     starts = dict(db.session.execute(q.with_only_columns(Programme.id, Programme.start_date)).all())

@@ -11,7 +11,6 @@ step writes an audit record on the change and one on the enrolment (C-AUD); the 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 
 import sqlalchemy as sa
 
@@ -27,6 +26,7 @@ from portal.core.workflow import Decision
 from portal.extensions import db
 from portal.models import (
     CatalogueKind,
+    ChangeState,
     Enrolment,
     EnrolmentState,
     Programme,
@@ -41,23 +41,6 @@ ENROLMENT_OBJECT = "enrolment"
 REASON_MAX = 500
 ALREADY_HANDLED = "该学籍异动申请已被处理，请刷新后查看最新状态"
 MONTHS_PER_YEAR = 12
-
-
-class ChangeState(StrEnum):
-    SUBMITTED = "submitted"  # awaiting the district
-    RETURNED = "returned"  # 退回修改: the enterprise edits and resubmits
-    APPROVED = "approved"
-    REJECTED = "rejected"
-    CANCELLED = "cancelled"  # withdrawn by the enterprise before a decision
-
-    @property
-    def label(self) -> str:
-        return {"submitted": "待区级审核", "returned": "退回修改", "approved": "已批准",
-                "rejected": "不予批准", "cancelled": "已撤回"}[self.value]
-
-    @property
-    def editable(self) -> bool:
-        return self == ChangeState.RETURNED
 
 
 OPEN_STATES = (ChangeState.SUBMITTED, ChangeState.RETURNED)
@@ -144,7 +127,7 @@ def transfer_targets(enrolment: Enrolment) -> sa.Select:
     """Approved programmes of the same enterprise with a free seat, other than the current."""
     return (sa.select(Programme)
             .where(Programme.enterprise_id == enrolment.enterprise_id,
-                   Programme.status == ReviewState.APPROVED,
+                   Programme.state == ReviewState.APPROVED,
                    Programme.id != enrolment.programme_id,
                    Programme.enrolled_count < Programme.planned_count)
             .order_by(Programme.start_date.desc(), Programme.id))
@@ -163,8 +146,8 @@ def _problems(enrolment: Enrolment, data: ChangeData) -> list[tuple[str, str]]:
         found.append(("effective_on",
                       f"生效日期不能早于学籍建立日期（{enrolment.established_on}）"))
     sources, _target = EFFECTS[data.kind]
-    if enrolment.status not in sources:
-        found.append(("kind", f"学徒当前为“{enrolment.status.label}”，不能申请{data.kind.label}"))
+    if enrolment.state not in sources:
+        found.append(("kind", f"学徒当前为“{enrolment.state.label}”，不能申请{data.kind.label}"))
     if data.kind == K.EXTEND:
         months = data.extension_months
         if not isinstance(months, int) or months < 1:
@@ -185,7 +168,7 @@ def _transfer_problems(enrolment: Enrolment, target_id: int | None) -> list[tupl
         return [("target_programme_id", "请选择转入的培训项目")]
     target = db.session.get(Programme, target_id)
     if (target is None or target.enterprise_id != enrolment.enterprise_id
-            or target.status != ReviewState.APPROVED or target.id == enrolment.programme_id):
+            or target.state != ReviewState.APPROVED or target.id == enrolment.programme_id):
         return [("target_programme_id", "只能转入本企业另一个已通过审核的培训项目")]
     if target.enrolled_count >= target.planned_count:
         return [("target_programme_id", "目标项目已满，不能转入")]
@@ -332,12 +315,12 @@ def decide(actor, change: StatusChange, decision: Decision, comment: str = "") -
 def _set_enrolment(enrolment: Enrolment, sources, target: EnrolmentState, kind, **values) -> None:
     changed = db.session.execute(
         sa.update(Enrolment)
-        .where(Enrolment.id == enrolment.id, Enrolment.status.in_(sources))
-        .values(status=target, updated_at=utcnow(), **values)
+        .where(Enrolment.id == enrolment.id, Enrolment.state.in_(sources))
+        .values(state=target, updated_at=utcnow(), **values)
         .execution_options(synchronize_session=False)
     ).rowcount
     if changed != 1:
-        raise ServiceError(f"学徒当前为“{enrolment.status.label}”，不能{kind.label}；"
+        raise ServiceError(f"学徒当前为“{enrolment.state.label}”，不能{kind.label}；"
                            "请退回或不予批准并说明理由")
 
 
@@ -353,16 +336,16 @@ def _apply(actor, change: StatusChange, comment: str) -> None:
         problem = _extension_problem(programme, before, change.extension_months, change.reason)
         if problem:
             raise ServiceError(problem)
-        if enrolment.status not in sources:
-            raise ServiceError(f"学徒当前为“{enrolment.status.label}”，不能{change.kind.label}")
+        if enrolment.state not in sources:
+            raise ServiceError(f"学徒当前为“{enrolment.state.label}”，不能{change.kind.label}")
         audit.record(actor, ENROLMENT_OBJECT, enrolment.id, change.kind.value,
-                     from_state=enrolment.status, to_state=enrolment.status, comment=note)
+                     from_state=enrolment.state, to_state=enrolment.state, comment=note)
         return
     ended = {"ended_on": change.effective_on} if change.kind in (K.WITHDRAW, K.TRANSFER) else {}
     # AP-E5: the old enrolment leaves the holding states before a new one may be inserted.
     _set_enrolment(enrolment, sources, target, change.kind, **ended)
     audit.record(actor, ENROLMENT_OBJECT, enrolment.id, change.kind.value,
-                 from_state=enrolment.status, to_state=target, comment=note)
+                 from_state=enrolment.state, to_state=target, comment=note)
     if change.kind in (K.WITHDRAW, K.TRANSFER):
         release_seat(enrolment.programme_id)
     if change.kind == K.TRANSFER:
@@ -372,7 +355,7 @@ def _apply(actor, change: StatusChange, comment: str) -> None:
 def _transfer_in(actor, old: Enrolment, change: StatusChange, note: str) -> Enrolment:
     target = db.session.get(Programme, change.target_programme_id)
     if (target is None or target.enterprise_id != old.enterprise_id
-            or target.status != ReviewState.APPROVED):
+            or target.state != ReviewState.APPROVED):
         raise ServiceError("目标项目已不可转入，转出未办理；请退回企业重新选择项目")
     try:
         take_seats(target.id)
@@ -391,7 +374,7 @@ def _transfer_in(actor, old: Enrolment, change: StatusChange, note: str) -> Enro
         enterprise_mentor_id=old.enterprise_mentor_id,
         # The institution teacher stays only when the institution does (AP-M1).
         teacher_id=old.teacher_id if current.institution_id == target.institution_id else None,
-        status=EnrolmentState.ACTIVE, submitted_at=now, decided_at=now,
+        state=EnrolmentState.ACTIVE, submitted_at=now, decided_at=now,
         established_on=change.effective_on,
         urgent=CatalogueKind.URGENT in flags,
         in_assessment_scope=CatalogueKind.ASSESSMENT_SCOPE in flags,

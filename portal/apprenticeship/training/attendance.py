@@ -133,7 +133,7 @@ def openable_programmes(user) -> sa.Select:
             mine = Programme.institution_id == user.org_id
         case _:
             return sa.select(Programme).where(sa.false())
-    return sa.select(Programme).where(mine, Programme.status == ReviewState.APPROVED)
+    return sa.select(Programme).where(mine, Programme.state == ReviewState.APPROVED)
 
 
 def open_session(actor, programme: Programme, title: str, starts_at: datetime,
@@ -188,7 +188,7 @@ def active_enrolment(user, programme_id: int) -> Enrolment | None:
     return db.session.scalar(
         sa.select(Enrolment).join(Apprentice, Apprentice.id == Enrolment.apprentice_id)
         .where(Apprentice.user_id == user.id, Enrolment.programme_id == programme_id,
-               Enrolment.status == EnrolmentState.ACTIVE)
+               Enrolment.state == EnrolmentState.ACTIVE)
     )
 
 
@@ -291,7 +291,7 @@ def _expected_on(day) -> sa.ColumnElement[bool]:
     status changes and are not joined: an enrolment suspended now is left out of every
     session, one resumed since counts throughout. Approved leave is not subtracted.
     """
-    return sa.and_(Enrolment.status.in_(_ONCE_ACTIVE), _enrolled_on(day))
+    return sa.and_(Enrolment.state.in_(_ONCE_ACTIVE), _enrolled_on(day))
 
 
 def expected_count(session: ClassSession) -> int:

@@ -53,8 +53,8 @@ def _status_filter() -> str:
 def _overview_context(prefix: str, programme: Programme, form: CreditForm) -> dict:
     status = _status_filter()
     q = (programme_roster(programme).options(joinedload(Enrolment.apprentice))
-         .where(Enrolment.status.in_(ROSTER_STATES) if status == "all"
-                else Enrolment.status == status)
+         .where(Enrolment.state.in_(ROSTER_STATES) if status == "all"
+                else Enrolment.state == status)
          .order_by(Enrolment.id))
     page = db.paginate(q, per_page=current_app.config["PAGE_SIZE"], error_out=False)
     totals = credits.credit_totals(e.id for e in page.items)  # ONE grouped query
@@ -82,7 +82,7 @@ def record_for_class(prefix: str, programme_id: int):
     if form.validate():
         if request.form.get("scope") == "all":
             enrolments = list(db.session.scalars(
-                programme_roster(programme).where(Enrolment.status.in_(credits.CREDIT_STATES))
+                programme_roster(programme).where(Enrolment.state.in_(credits.CREDIT_STATES))
                 .order_by(Enrolment.id)))
         else:
             enrolments = programme_enrolments(programme, form.enrolment_ids.data)

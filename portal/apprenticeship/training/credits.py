@@ -116,9 +116,9 @@ def _check_day(on_day: date | None, on: date, programmes: Iterable[Programme]) -
 
 
 def _check_states(enrolments: Sequence[Enrolment]) -> None:
-    unfit = [e for e in enrolments if e.status not in CREDIT_STATES]
+    unfit = [e for e in enrolments if e.state not in CREDIT_STATES]
     if unfit:
-        names = _names({e.apprentice_id: e.status for e in unfit})
+        names = _names({e.apprentice_id: e.state for e in unfit})
         raise NotAllowed("只有在训学徒可以记录学时（规则 AP-C4），以下学徒不能记录："
                          + "、".join(names))
 
@@ -233,7 +233,7 @@ def trainee_progress(enrolment_id: int, recent: int = 10) -> dict:
     ratio_warnings, ratio_message, recent[...] (newest records).
     """
     row = db.session.execute(
-        sa.select(Enrolment.id, Enrolment.status, Programme.id.label("programme_id"),
+        sa.select(Enrolment.id, Enrolment.state, Programme.id.label("programme_id"),
                   Programme.level, Occupation.name.label("occupation"))
         .join(Programme, Programme.id == Enrolment.programme_id)
         .join(Occupation, Occupation.id == Programme.occupation_id)
@@ -243,7 +243,7 @@ def trainee_progress(enrolment_id: int, recent: int = 10) -> dict:
         raise LookupError(f"no enrolment {enrolment_id}")
     result = progress(row["level"], credit_totals([enrolment_id])[enrolment_id])
     result.update(
-        enrolment_id=row["id"], status=row["status"], status_label=row["status"].label,
+        enrolment_id=row["id"], status=row["state"], status_label=row["state"].label,
         programme_id=row["programme_id"], occupation=row["occupation"], level=row["level"],
         level_label=rules.LEVEL_LABELS[row["level"]],
         ratio_message=rules.rule_message("AP-C1") if result["ratio_warnings"] else "",

@@ -87,7 +87,7 @@ def _hold_enrolment(enrolment_id: int) -> None:
     """
     touched = db.session.execute(
         sa.update(Enrolment)
-        .where(Enrolment.id == enrolment_id, Enrolment.status == EnrolmentState.ACTIVE)
+        .where(Enrolment.id == enrolment_id, Enrolment.state == EnrolmentState.ACTIVE)
         .values(updated_at=utcnow())
         .execution_options(synchronize_session=False)
     ).rowcount
@@ -106,7 +106,7 @@ def request_leave(actor, enrolment: Enrolment, start: date, end: date,
     problems = date_problems(start, end)
     if problems:
         raise ServiceError(problems[0])
-    if enrolment.status != EnrolmentState.ACTIVE:
+    if enrolment.state != EnrolmentState.ACTIVE:
         raise ServiceError(NOT_IN_TRAINING)
     leave = LeaveRequest(enrolment_id=enrolment.id, start_date=start, end_date=end,
                          reason=reason, state=LeaveState.REQUESTED)
@@ -143,7 +143,7 @@ def decide(actor, leave: LeaveRequest, decision: LeaveDecision, comment: str = "
     if not can(actor, "decide", leave):
         raise NotAllowed("您无权审批该请假申请")
     if decision == LeaveDecision.APPROVE:
-        status = db.session.scalar(sa.select(Enrolment.status)
+        status = db.session.scalar(sa.select(Enrolment.state)
                                    .where(Enrolment.id == leave.enrolment_id))
         if status != EnrolmentState.ACTIVE:
             raise ServiceError("该学徒已不在培训中，不能批准请假，请选择不批准并说明理由")

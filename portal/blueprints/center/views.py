@@ -11,9 +11,9 @@ from portal.orgs import review_pages as org_review
 def home():
     # One grouped query for the whole city: districts × review states.
     rows = db.session.execute(
-        sa.select(District.code, District.name, Organisation.status, sa.func.count(Organisation.id))
+        sa.select(District.code, District.name, Organisation.state, sa.func.count(Organisation.id))
         .outerjoin(Organisation, Organisation.district_code == District.code)
-        .group_by(District.code, District.name, District.sort_order, Organisation.status)
+        .group_by(District.code, District.name, District.sort_order, Organisation.state)
         .order_by(District.sort_order)
     ).all()
     table: dict[str, dict] = {}
@@ -22,8 +22,8 @@ def home():
         if status is not None:
             entry["counts"][status] = count
     programme_rows = db.session.execute(
-        sa.select(Programme.district_code, Programme.status, sa.func.count())
-        .group_by(Programme.district_code, Programme.status)
+        sa.select(Programme.district_code, Programme.state, sa.func.count())
+        .group_by(Programme.district_code, Programme.state)
     ).all()
     for code, status, count in programme_rows:
         table[code]["programmes"][status] = count

@@ -25,7 +25,7 @@ def _current():
         .add_columns(Programme, Occupation)
         .join(Programme, Programme.id == Enrolment.programme_id)
         .join(Occupation, Occupation.id == Programme.occupation_id)
-        .where(Enrolment.status.in_((EnrolmentState.ACTIVE, EnrolmentState.SUSPENDED)))
+        .where(Enrolment.state.in_((EnrolmentState.ACTIVE, EnrolmentState.SUSPENDED)))
         .limit(1)
     ).first()
 

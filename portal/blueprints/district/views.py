@@ -14,15 +14,15 @@ def home():
     counts = dict(
         db.session.execute(
             organisations_for(current_user)
-            .with_only_columns(Organisation.status, sa.func.count())
-            .group_by(Organisation.status)
+            .with_only_columns(Organisation.state, sa.func.count())
+            .group_by(Organisation.state)
         ).all()
     )
     programme_counts = dict(
         db.session.execute(
             programmes_for(current_user)
-            .with_only_columns(Programme.status, sa.func.count())
-            .group_by(Programme.status)
+            .with_only_columns(Programme.state, sa.func.count())
+            .group_by(Programme.state)
         ).all()
     )
     return render_template("district/home.html", counts=counts, states=list(ReviewState),

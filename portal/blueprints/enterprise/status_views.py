@@ -10,7 +10,6 @@ from flask_login import current_user
 from portal.apprenticeship.status import pages
 from portal.apprenticeship.status import services as status_changes
 from portal.apprenticeship.status.forms import ChangeDetailsForm, StatusChangeForm
-from portal.apprenticeship.status.services import ChangeState
 from portal.apprenticeship.training import leave as leave_service
 from portal.blueprints.enterprise import bp
 from portal.core.access import get_or_404_for, leave_requests_for
@@ -18,6 +17,7 @@ from portal.core.errors import ServiceError
 from portal.extensions import db
 from portal.models import (
     Apprentice,
+    ChangeState,
     Enrolment,
     EnrolmentState,
     LeaveRequest,
@@ -103,12 +103,12 @@ bind(bp, "enterprise", pages.ROUTES)
 def _enrolment_choices() -> list[tuple[int, str]]:
     """The enterprise's apprentices in training or suspended (form choices narrowed to scope)."""
     rows = db.session.execute(
-        sa.select(Enrolment.id, Apprentice.name, Occupation.name, Enrolment.status)
+        sa.select(Enrolment.id, Apprentice.name, Occupation.name, Enrolment.state)
         .join(Apprentice, Apprentice.id == Enrolment.apprentice_id)
         .join(Programme, Programme.id == Enrolment.programme_id)
         .join(Occupation, Occupation.id == Programme.occupation_id)
         .where(Enrolment.enterprise_id == current_user.org_id,
-               Enrolment.status.in_((EnrolmentState.ACTIVE, EnrolmentState.SUSPENDED)))
+               Enrolment.state.in_((EnrolmentState.ACTIVE, EnrolmentState.SUSPENDED)))
         .order_by(Apprentice.name, Enrolment.id)
     ).all()
     return [(i, f"{name} · {occupation} · {EnrolmentState(status).label}")
@@ -122,7 +122,7 @@ def _target_choices() -> list[tuple[int, str]]:
                   Programme.planned_count)
         .join(Occupation, Occupation.id == Programme.occupation_id)
         .where(Programme.enterprise_id == current_user.org_id,
-               Programme.status == ReviewState.APPROVED,
+               Programme.state == ReviewState.APPROVED,
                Programme.enrolled_count < Programme.planned_count)
         .order_by(Programme.start_date.desc(), Programme.id)
     ).all()

@@ -35,7 +35,7 @@ def owner(login, app, tmp_path):
 
 
 def _programme(owner, **fields) -> Programme:
-    return make_programme(status=ReviewState.APPROVED,
+    return make_programme(state=ReviewState.APPROVED,
                           enterprise=db.session.get(Organisation, owner.org_id), **fields)
 
 
@@ -90,7 +90,7 @@ def test_AP_W2_valid_sheet_previews_then_imports_all_rows_submitted(client, owne
     assert response.status_code == 302
     assert "已导入并提交 5 名" in client.get(response.headers["Location"]).get_data(as_text=True)
     db.session.expire_all()
-    statuses = set(db.session.scalars(sa.select(Enrolment.status)))
+    statuses = set(db.session.scalars(sa.select(Enrolment.state)))
     assert statuses == {EnrolmentState.SUBMITTED}
     assert db.session.get(Programme, programme.id).enrolled_count == 5 == svc.seats_in_use(programme.id)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditLog)
@@ -278,6 +278,6 @@ def test_500_valid_rows_preview_fast_with_constant_queries(client, owner, count_
 
 def test_other_enterprise_cannot_import_into_a_programme(client, login, app, tmp_path):
     use_tmp_uploads(app, tmp_path)
-    programme = make_programme(status=ReviewState.APPROVED)
+    programme = make_programme(state=ReviewState.APPROVED)
     login(approved_enterprise_user())
     assert _upload(client, programme, xlsx([sheet_row()])).status_code == 404

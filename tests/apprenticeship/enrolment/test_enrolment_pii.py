@@ -21,7 +21,7 @@ from tests.programme_factories import approved_enterprise_user, make_programme
 
 
 def _owned_programme(owner):
-    return make_programme(status=ReviewState.APPROVED,
+    return make_programme(state=ReviewState.APPROVED,
                           enterprise=db.session.get(Organisation, owner.org_id))
 
 

@@ -40,7 +40,7 @@ def owner(login):
 
 def _programme(owner, **fields):
     """An approved programme of the logged-in enterprise."""
-    return make_programme(status=ReviewState.APPROVED,
+    return make_programme(state=ReviewState.APPROVED,
                           enterprise=db.session.get(Organisation, owner.org_id), **fields)
 
 
@@ -58,7 +58,7 @@ def test_AP_W2_registration_saves_a_draft_without_taking_a_seat(client, owner, d
     response = _add(client, programme, name="李四")
     assert response.status_code == 302, response.get_data(as_text=True)
     enrolment = db.session.scalar(sa.select(Enrolment))
-    assert enrolment.status == EnrolmentState.DRAFT
+    assert enrolment.state == EnrolmentState.DRAFT
     assert enrolment.enterprise_id == owner.org_id and enrolment.district_code == "110105"
     db.session.refresh(programme)
     assert programme.enrolled_count == 0
@@ -188,7 +188,7 @@ def test_AP_E1_live_check_reads_the_start_date(client, owner):
 
 
 def test_AP_W2_only_the_programmes_enterprise_registers(client, login, db):
-    programme = make_programme(status=ReviewState.APPROVED)
+    programme = make_programme(state=ReviewState.APPROVED)
     login(approved_enterprise_user())
     assert _add(client, programme).status_code == 404
     assert _count(db, Enrolment) == 0
@@ -196,7 +196,7 @@ def test_AP_W2_only_the_programmes_enterprise_registers(client, login, db):
 
 def test_AP_W2_programme_not_yet_approved_refuses_registration(client, owner, db):
     programme = _programme(owner)
-    programme.status = ReviewState.DISTRICT_APPROVED
+    programme.state = ReviewState.DISTRICT_APPROVED
     db.session.commit()
     response = _add(client, programme)
     assert response.status_code == 302 and _count(db, Enrolment) == 0
@@ -246,18 +246,18 @@ def test_AP_E5_submit_refused_when_the_person_was_enrolled_meanwhile(client, own
     assert "AP-E5" in page
     db.session.refresh(draft)
     db.session.refresh(programme)
-    assert draft.status == EnrolmentState.DRAFT and programme.enrolled_count == 0
+    assert draft.state == EnrolmentState.DRAFT and programme.enrolled_count == 0
 
 
 def test_AP_E5_database_index_refuses_a_second_holding_row(db):
     first = make_enrolment(EnrolmentState.SUBMITTED)
-    second_programme = make_programme(status=ReviewState.APPROVED)
+    second_programme = make_programme(state=ReviewState.APPROVED)
     db.session.add(Enrolment(programme_id=second_programme.id, apprentice_id=first.apprentice_id,
                              enterprise_id=second_programme.enterprise_id,
                              district_code=second_programme.district_code,
                              contract_start=date(2025, 3, 1), insured_in_beijing=True,
                              hire_type="new_hire", monthly_wage=6000,
-                             status=EnrolmentState.SUBMITTED))
+                             state=EnrolmentState.SUBMITTED))
     with pytest.raises(IntegrityError):
         db.session.commit()
     db.session.rollback()
@@ -276,7 +276,7 @@ def test_AP_E5_concurrent_submission_is_refused_by_the_index_with_the_rule(
     assert "AP-E5" in page
     db.session.refresh(draft)
     db.session.refresh(programme)
-    assert draft.status == EnrolmentState.DRAFT
+    assert draft.state == EnrolmentState.DRAFT
     assert programme.enrolled_count == 0  # the seat taken before the refusal was rolled back
     assert _count(db, AuditLog, AuditLog.object_type == "enrolment",
                   AuditLog.action == "submit") == 0
@@ -289,7 +289,7 @@ def test_AP_W2_submit_takes_a_seat_and_is_audited(client, owner, db):
     assert response.status_code == 302
     db.session.refresh(draft)
     db.session.refresh(programme)
-    assert draft.status == EnrolmentState.SUBMITTED and draft.submitted_at is not None
+    assert draft.state == EnrolmentState.SUBMITTED and draft.submitted_at is not None
     assert programme.enrolled_count == 1 == svc.seats_in_use(programme.id)
     entry = db.session.scalar(sa.select(AuditLog).where(AuditLog.action == "submit",
                                                         AuditLog.object_id == draft.id))
@@ -305,11 +305,11 @@ def test_AP_W2_over_quota_single_submission_refused(client, owner, db):
     assert "超出核定人数" in page
     db.session.refresh(draft)
     db.session.refresh(programme)
-    assert draft.status == EnrolmentState.DRAFT and programme.enrolled_count == 1
+    assert draft.state == EnrolmentState.DRAFT and programme.enrolled_count == 1
 
 
 def test_AP_W2_guarded_counter_never_exceeds_the_headcount(app, db):
-    programme = make_programme(status=ReviewState.APPROVED, planned_count=2)
+    programme = make_programme(state=ReviewState.APPROVED, planned_count=2)
     svc.take_seats(programme.id, 2)
     with pytest.raises(svc.QuotaExceeded):
         svc.take_seats(programme.id)
@@ -327,7 +327,7 @@ def test_AP_W2_submit_all_drafts_is_all_or_nothing(client, owner, db):
     response = client.post(f"/enterprise/programmes/{programme.id}/apprentices/submit")
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "超出核定人数" in page
-    assert all(db.session.get(Enrolment, d.id).status == EnrolmentState.DRAFT for d in drafts)
+    assert all(db.session.get(Enrolment, d.id).state == EnrolmentState.DRAFT for d in drafts)
     programme.planned_count = 4
     db.session.commit()
     response = client.post(f"/enterprise/programmes/{programme.id}/apprentices/submit")
@@ -344,7 +344,7 @@ def test_AP_W2_submit_all_stops_at_an_ineligible_draft_and_submits_none(client, 
     assert "AP-E6" in client.get(response.headers["Location"]).get_data(as_text=True)
     db.session.refresh(good)
     db.session.refresh(programme)
-    assert good.status == EnrolmentState.DRAFT and programme.enrolled_count == 0
+    assert good.state == EnrolmentState.DRAFT and programme.enrolled_count == 0
 
 
 def test_AP_W4_returned_registration_is_edited_and_resubmitted(client, owner, db):
@@ -365,7 +365,7 @@ def test_AP_W4_returned_registration_is_edited_and_resubmitted(client, owner, db
     assert (person.resident_id, person.mobile) == stored
     client.post(f"/enterprise/enrolments/{returned.id}/submit")
     db.session.refresh(returned)
-    assert returned.status == EnrolmentState.SUBMITTED
+    assert returned.state == EnrolmentState.SUBMITTED
 
 
 def test_C_ID1_correcting_the_id_on_edit_moves_the_registration_to_that_person(

@@ -38,7 +38,7 @@ def _reviewer(login, district="110105"):
 
 
 def _submitted(programme=None, agreed=True, mentored=True, **fields):
-    programme = programme or make_programme(status=ReviewState.APPROVED)
+    programme = programme or make_programme(state=ReviewState.APPROVED)
     enrolment = make_enrolment(EnrolmentState.SUBMITTED, mentored=mentored, programme=programme,
                                with_user=False, **fields)
     if agreed:
@@ -63,7 +63,7 @@ def test_AP_W2_approval_establishes_record_and_trainee_account(client, login, db
     assert trigger["enrolmentReviewed"] is True and "学籍已建立" in trigger["toast"]["message"]
     db.session.expire_all()
     enrolment = db.session.get(Enrolment, enrolment.id)
-    assert enrolment.status == EnrolmentState.ACTIVE
+    assert enrolment.state == EnrolmentState.ACTIVE
     assert enrolment.established_on == svc.today() and enrolment.decided_at is not None
     person = db.session.get(Apprentice, enrolment.apprentice_id)
     account = db.session.get(User, person.user_id)
@@ -75,7 +75,7 @@ def test_AP_W2_approval_establishes_record_and_trainee_account(client, login, db
 
 
 def test_AP_W2_existing_trainee_account_is_reused(client, login, db):
-    programme = make_programme(status=ReviewState.APPROVED)
+    programme = make_programme(state=ReviewState.APPROVED)
     person = make_apprentice(with_user=True)
     enrolment = make_enrolment(EnrolmentState.SUBMITTED, mentored=True, programme=programme, apprentice=person)
     make_agreement(programme, [enrolment])
@@ -104,14 +104,14 @@ def test_AP_A1_approval_without_agreement_refused(client, login, db):
     assert "AP-A1" in body and 'role="alert"' in body
     assert "enrolmentReviewed" not in json.loads(response.headers["HX-Trigger"])
     db.session.refresh(enrolment)
-    assert enrolment.status == EnrolmentState.SUBMITTED and enrolment.established_on is None
+    assert enrolment.state == EnrolmentState.SUBMITTED and enrolment.established_on is None
     assert db.session.scalar(sa.select(sa.func.count()).select_from(User)
                              .where(User.role == Role.TRAINEE)) == 0
 
 
 def test_AP_A1_collective_agreement_for_a_batch_of_the_same_programme(client, login, db):
     owner = approved_enterprise_user()
-    programme = make_programme(status=ReviewState.APPROVED,
+    programme = make_programme(state=ReviewState.APPROVED,
                                enterprise=db.session.get(Organisation, owner.org_id))
     batch = [make_enrolment(EnrolmentState.SUBMITTED, mentored=True, programme=programme) for _ in range(3)]
     active = make_enrolment(EnrolmentState.ACTIVE, programme=programme)
@@ -139,7 +139,7 @@ def test_AP_A1_collective_agreement_for_a_batch_of_the_same_programme(client, lo
 
 def test_AP_A1_individual_agreement_on_the_detail_page_then_approval(client, login, db):
     owner = approved_enterprise_user()
-    programme = make_programme(status=ReviewState.APPROVED,
+    programme = make_programme(state=ReviewState.APPROVED,
                                enterprise=db.session.get(Organisation, owner.org_id))
     enrolment = make_enrolment(EnrolmentState.SUBMITTED, mentored=True, programme=programme)
     login(owner)
@@ -155,14 +155,14 @@ def test_AP_A1_individual_agreement_on_the_detail_page_then_approval(client, log
     _reviewer(login)
     _review(client, enrolment)
     db.session.refresh(enrolment)
-    assert enrolment.status == EnrolmentState.ACTIVE
+    assert enrolment.state == EnrolmentState.ACTIVE
 
 
 def test_AP_P5_catalogue_facts_frozen_at_establishment(client, login, db):
     occupation = make_occupation()
     put_on_list(CatalogueKind.URGENT, [occupation], since=date(2022, 1, 1))
     put_on_list(CatalogueKind.ASSESSMENT_SCOPE, [], since=date(2022, 1, 1))
-    programme = make_programme(status=ReviewState.APPROVED, occupation=occupation,
+    programme = make_programme(state=ReviewState.APPROVED, occupation=occupation,
                                institution=make_institution([occupation]))
     enrolment = _submitted(programme)
     _reviewer(login)
@@ -182,7 +182,7 @@ def test_AP_P5_the_version_in_force_on_the_establishment_day_applies(app, db):
     occupation = make_occupation()
     put_on_list(CatalogueKind.URGENT, [], since=date(2022, 1, 1))
     put_on_list(CatalogueKind.URGENT, [occupation], since=date(2026, 6, 1))
-    programme = make_programme(status=ReviewState.APPROVED, occupation=occupation,
+    programme = make_programme(state=ReviewState.APPROVED, occupation=occupation,
                                institution=make_institution([occupation]))
     before, after = _submitted(programme), _submitted(programme)
     district = make_user(Role.DISTRICT, district="110105")
@@ -199,11 +199,11 @@ def test_C_REV_return_needs_a_comment_and_frees_the_seat(client, login, db):
     refused = _review(client, enrolment, "return", "")
     assert "C-REV" in refused.get_data(as_text=True)
     db.session.refresh(enrolment)
-    assert enrolment.status == EnrolmentState.SUBMITTED
+    assert enrolment.state == EnrolmentState.SUBMITTED
     _review(client, enrolment, "return", "合同期限填写有误")
     db.session.expire_all()
     enrolment = db.session.get(Enrolment, enrolment.id)
-    assert enrolment.status == EnrolmentState.RETURNED
+    assert enrolment.state == EnrolmentState.RETURNED
     assert db.session.get(Programme, enrolment.programme_id).enrolled_count == 0
     entry = db.session.scalar(sa.select(AuditLog).where(AuditLog.action == "return"))
     assert entry.comment == "合同期限填写有误"
@@ -215,7 +215,7 @@ def test_C_REV_reject_with_reason_frees_the_seat_and_the_person(client, login, d
     _review(client, enrolment, "reject", "非本企业职工")
     db.session.expire_all()
     enrolment = db.session.get(Enrolment, enrolment.id)
-    assert enrolment.status == EnrolmentState.REJECTED
+    assert enrolment.state == EnrolmentState.REJECTED
     assert db.session.get(Programme, enrolment.programme_id).enrolled_count == 0
     assert svc.holding_enrolment(enrolment.apprentice_id) is None
 
@@ -231,8 +231,8 @@ def test_AP_W4_approving_twice_answers_already_handled(client, login, db):
 
 
 def test_C_DIST_district_B_cannot_see_or_approve_district_A_apprentices(client, login, db):
-    mine = _submitted(make_programme(status=ReviewState.APPROVED, district="110105"))
-    theirs = _submitted(make_programme(status=ReviewState.APPROVED, district="110108"))
+    mine = _submitted(make_programme(state=ReviewState.APPROVED, district="110105"))
+    theirs = _submitted(make_programme(state=ReviewState.APPROVED, district="110108"))
     _reviewer(login, district="110105")
     page = client.get("/district/enrolments").get_data(as_text=True)
     assert f"enrolment-{mine.id}" in page and f"enrolment-{theirs.id}" not in page
@@ -242,12 +242,12 @@ def test_C_DIST_district_B_cannot_see_or_approve_district_A_apprentices(client, 
     bulk = client.post("/district/enrolments/approve", data={"ids": [mine.id, theirs.id]}, htmx=True)
     assert bulk.status_code == 404
     db.session.expire_all()
-    assert db.session.get(Enrolment, theirs.id).status == EnrolmentState.SUBMITTED
-    assert db.session.get(Enrolment, mine.id).status == EnrolmentState.SUBMITTED
+    assert db.session.get(Enrolment, theirs.id).state == EnrolmentState.SUBMITTED
+    assert db.session.get(Enrolment, mine.id).state == EnrolmentState.SUBMITTED
 
 
 def test_AP_W2_bulk_approval_reports_per_row_results(client, login, db):
-    programme = make_programme(status=ReviewState.APPROVED)
+    programme = make_programme(state=ReviewState.APPROVED)
     ready = [_submitted(programme) for _ in range(3)]
     missing = _submitted(programme, agreed=False)
     _reviewer(login)
@@ -260,8 +260,8 @@ def test_AP_W2_bulk_approval_reports_per_row_results(client, login, db):
     trigger = json.loads(response.headers["HX-Trigger"])
     assert "已通过 3 人" in trigger["toast"]["message"] and trigger["enrolmentReviewed"]
     db.session.expire_all()
-    assert [db.session.get(Enrolment, e.id).status for e in ready] == [EnrolmentState.ACTIVE] * 3
-    assert db.session.get(Enrolment, missing.id).status == EnrolmentState.SUBMITTED
+    assert [db.session.get(Enrolment, e.id).state for e in ready] == [EnrolmentState.ACTIVE] * 3
+    assert db.session.get(Enrolment, missing.id).state == EnrolmentState.SUBMITTED
 
 
 def test_AP_W2_bulk_approval_without_javascript_redirects_back(client, login, db):
@@ -270,7 +270,7 @@ def test_AP_W2_bulk_approval_without_javascript_redirects_back(client, login, db
     response = client.post("/district/enrolments/approve", data={"ids": [enrolment.id]})
     assert response.status_code == 302 and "/district/enrolments" in response.headers["Location"]
     db.session.refresh(enrolment)
-    assert enrolment.status == EnrolmentState.ACTIVE
+    assert enrolment.state == EnrolmentState.ACTIVE
 
 
 def test_counts_block_refreshes_on_the_review_event(client, login, db):
@@ -283,8 +283,8 @@ def test_counts_block_refreshes_on_the_review_event(client, login, db):
 
 
 def test_queue_filters_by_status_programme_and_name(client, login, db):
-    first = make_programme(status=ReviewState.APPROVED)
-    second = make_programme(status=ReviewState.APPROVED)
+    first = make_programme(state=ReviewState.APPROVED)
+    second = make_programme(state=ReviewState.APPROVED)
     a = _submitted(first, apprentice=make_apprentice(name="赵一"))
     b = _submitted(second, apprentice=make_apprentice(name="钱二"))
     active = make_enrolment(EnrolmentState.ACTIVE, programme=first)
@@ -306,13 +306,13 @@ def test_queue_filters_by_status_programme_and_name(client, login, db):
 def test_queue_query_count_is_constant(client, login, count_queries):
     occupation = make_occupation()
     institution = make_institution([occupation])
-    _submitted(make_programme(status=ReviewState.APPROVED, occupation=occupation,
+    _submitted(make_programme(state=ReviewState.APPROVED, occupation=occupation,
                               institution=institution))
     _reviewer(login)
     with count_queries() as few:
         client.get("/district/enrolments")
     for _ in range(12):
-        _submitted(make_programme(status=ReviewState.APPROVED, occupation=make_occupation(),
+        _submitted(make_programme(state=ReviewState.APPROVED, occupation=make_occupation(),
                                   institution=institution))
     with count_queries() as many:
         response = client.get("/district/enrolments")
@@ -321,7 +321,7 @@ def test_queue_query_count_is_constant(client, login, count_queries):
 
 
 def test_AP_W2_a_reviewer_clears_a_queue_of_30_inline(client, login, db):
-    programme = make_programme(status=ReviewState.APPROVED, planned_count=30)
+    programme = make_programme(state=ReviewState.APPROVED, planned_count=30)
     queue = [_submitted(programme) for _ in range(30)]
     _reviewer(login)
     for enrolment in queue:
@@ -329,14 +329,14 @@ def test_AP_W2_a_reviewer_clears_a_queue_of_30_inline(client, login, db):
     db.session.expire_all()
     assert svc.seats_in_use(programme.id) == 30 == db.session.get(Programme, programme.id).enrolled_count
     left = db.session.scalar(sa.select(sa.func.count()).select_from(Enrolment)
-                             .where(Enrolment.status == EnrolmentState.SUBMITTED))
+                             .where(Enrolment.state == EnrolmentState.SUBMITTED))
     assert left == 0
 
 
 
 def test_enterprise_lists_query_count_is_constant(client, login, count_queries):
     owner = approved_enterprise_user()
-    programme = make_programme(status=ReviewState.APPROVED, planned_count=30,
+    programme = make_programme(state=ReviewState.APPROVED, planned_count=30,
                                enterprise=db_org(owner))
     make_enrolment(EnrolmentState.DRAFT, programme=programme)
     login(owner)
@@ -367,7 +367,7 @@ def test_AP_M1_record_is_not_established_before_both_mentors_are_assigned(client
     body = _review(client, enrolment).get_data(as_text=True)
     assert "AP-M1" in body
     db.session.expire_all()
-    assert db.session.get(Enrolment, enrolment.id).status == EnrolmentState.SUBMITTED
+    assert db.session.get(Enrolment, enrolment.id).state == EnrolmentState.SUBMITTED
 
 
 def test_AP_P1_student_record_keeps_a_real_name_training_file(client, login, db):

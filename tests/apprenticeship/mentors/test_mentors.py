@@ -12,7 +12,7 @@ from tests.factories import make_org, make_user
 
 @pytest.fixture
 def enterprise_user(db):
-    return make_user(Role.ENTERPRISE, org=make_org(status=ReviewState.APPROVED))
+    return make_user(Role.ENTERPRISE, org=make_org(state=ReviewState.APPROVED))
 
 
 @pytest.fixture
@@ -194,7 +194,7 @@ def test_AP_M2_a_mentor_no_longer_qualified_cannot_be_taken_back(client, login, 
 
 
 def test_another_organisations_mentors_are_invisible(client, login, db, enterprise_user):
-    other = make_org(status=ReviewState.APPROVED)
+    other = make_org(state=ReviewState.APPROVED)
     theirs = make_mentor(other.id, name="外单位导师")
     login(enterprise_user)
     assert "外单位导师" not in client.get("/enterprise/mentors").get_data(as_text=True)

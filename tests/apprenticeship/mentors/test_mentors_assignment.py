@@ -22,7 +22,7 @@ from tests.programme_factories import make_programme
 
 @pytest.fixture
 def world(db):
-    programme = make_programme(status=ReviewState.APPROVED)
+    programme = make_programme(state=ReviewState.APPROVED)
     enterprise_user, institution_user = programme_parties(programme)
     return {
         "programme": programme,
@@ -96,7 +96,7 @@ def test_AP_M1_bulk_assignment_works_without_javascript(client, login, db, world
 def test_AP_M1_mentor_of_another_organisation_refused(client, login, db, world):
     programme = world["programme"]
     enrolment = make_enrolment(EnrolmentState.DRAFT, programme=programme)
-    stranger = make_mentor(make_org(status=ReviewState.APPROVED).id, name="外企导师")
+    stranger = make_mentor(make_org(state=ReviewState.APPROVED).id, name="外企导师")
     login(world["enterprise_user"])
     response = client.post(f"/enterprise/programmes/{programme.id}/mentors/assign",
                            data={"mentor_id": stranger.id, "enrolment_ids": [enrolment.id]},
@@ -183,7 +183,7 @@ def test_AP_M1_other_enterprise_and_other_district_cannot_see_the_roster(client,
     programme = world["programme"]
     make_enrolment(EnrolmentState.DRAFT, programme=programme)
     url = f"/enterprise/programmes/{programme.id}/mentors"
-    login(make_user(Role.ENTERPRISE, org=make_org(status=ReviewState.APPROVED)))
+    login(make_user(Role.ENTERPRISE, org=make_org(state=ReviewState.APPROVED)))
     assert client.get(url).status_code == 404
     assert client.post(url + "/assign", data={"mentor_id": world["mentor"].id}).status_code == 404
     client.post("/logout")

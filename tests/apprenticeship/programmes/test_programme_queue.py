@@ -37,7 +37,7 @@ def test_C_REV_inline_return_without_comment_keeps_the_row_with_the_rule(client,
     assert "C-REV" in body and "<tr" in body
     assert "programmeReviewed" not in json.loads(response.headers["HX-Trigger"])
     db.session.refresh(programme)
-    assert programme.status == ReviewState.SUBMITTED
+    assert programme.state == ReviewState.SUBMITTED
 
 
 def test_C_REV_inline_return_with_comment(client, login, db):
@@ -46,7 +46,7 @@ def test_C_REV_inline_return_with_comment(client, login, db):
     client.post(f"/district/programmes/{programme.id}/review",
                 data={"decision": "return", "comment": "请补充合作协议盖章页"}, htmx=True)
     db.session.refresh(programme)
-    assert programme.status == ReviewState.RETURNED
+    assert programme.state == ReviewState.RETURNED
 
 
 def test_AP_W4_approving_twice_answers_already_handled(client, login, db):
@@ -71,7 +71,7 @@ def test_C_DIST_other_districts_programmes_are_invisible(client, login, db):
 
 def test_queue_filters_by_occupation_date_and_search(client, login, db):
     welder = make_occupation("焊工")
-    a = make_programme(enterprise=make_org(name="北京甲精密机械有限公司", status=ReviewState.APPROVED))
+    a = make_programme(enterprise=make_org(name="北京甲精密机械有限公司", state=ReviewState.APPROVED))
     b = make_programme(occupation=welder, institution=make_institution([welder]),
                        start_date=date(2026, 9, 1))
     _reviewer(login)
@@ -92,9 +92,9 @@ def test_filters_ignore_unknown_values(client, login):
 
 
 def test_AP_W1_centre_sees_district_approved_programmes_of_every_district(client, login, db):
-    north = make_programme(district="110119", status=ReviewState.DISTRICT_APPROVED)
-    south = make_programme(district="110115", status=ReviewState.DISTRICT_APPROVED)
-    waiting = make_programme(district="110101", status=ReviewState.SUBMITTED)
+    north = make_programme(district="110119", state=ReviewState.DISTRICT_APPROVED)
+    south = make_programme(district="110115", state=ReviewState.DISTRICT_APPROVED)
+    waiting = make_programme(district="110101", state=ReviewState.SUBMITTED)
     login(make_user(Role.CENTER))
     page = client.get("/center/programmes").get_data(as_text=True)
     assert f"programme-{north.id}" in page and f"programme-{south.id}" in page
@@ -104,13 +104,13 @@ def test_AP_W1_centre_sees_district_approved_programmes_of_every_district(client
 
 
 def test_district_cannot_do_the_centres_step(client, login, db):
-    programme = make_programme(status=ReviewState.DISTRICT_APPROVED)
+    programme = make_programme(state=ReviewState.DISTRICT_APPROVED)
     _reviewer(login)
     response = client.post(f"/district/programmes/{programme.id}/review",
                            data={"decision": "approve"}, htmx=True)
     assert "已被处理" in response.get_data(as_text=True)
     db.session.refresh(programme)
-    assert programme.status == ReviewState.DISTRICT_APPROVED
+    assert programme.state == ReviewState.DISTRICT_APPROVED
 
 
 def test_plain_post_without_htmx_redirects_back(client, login, db):
@@ -119,7 +119,7 @@ def test_plain_post_without_htmx_redirects_back(client, login, db):
     response = client.post(f"/district/programmes/{programme.id}/review", data={"decision": "approve"})
     assert response.status_code == 302
     db.session.refresh(programme)
-    assert programme.status == ReviewState.DISTRICT_APPROVED
+    assert programme.state == ReviewState.DISTRICT_APPROVED
 
 
 def test_queue_query_count_is_constant(client, login, count_queries):
@@ -146,5 +146,5 @@ def test_AP_W1_a_reviewer_clears_a_queue_of_50_without_a_page_load(client, login
                                data={"decision": "approve"}, htmx=True)
         assert "<html" not in response.get_data(as_text=True)
     left = db.session.scalar(sa.select(sa.func.count()).select_from(Programme)
-                             .where(Programme.status == ReviewState.SUBMITTED))
+                             .where(Programme.state == ReviewState.SUBMITTED))
     assert left == 0

@@ -27,7 +27,7 @@ from tests.programme_factories import (
 def setting(db):
     occupation = make_occupation()
     institution = make_institution([occupation])
-    enterprise = make_org(status=ReviewState.APPROVED)
+    enterprise = make_org(state=ReviewState.APPROVED)
     return occupation, institution, make_user(Role.ENTERPRISE, org=enterprise), enterprise
 
 
@@ -49,7 +49,7 @@ def test_AP_W1_programme_goes_enterprise_institution_district_centre(client, log
     response = _post_new(client, plan(occupation, institution))
     assert response.status_code == 302, response.get_data(as_text=True)
     programme = db.session.scalar(sa.select(Programme))
-    assert programme.status == ReviewState.DRAFT and programme.agreement_document_id
+    assert programme.state == ReviewState.DRAFT and programme.agreement_document_id
     assert "AP-W1" in client.post(f"/enterprise/programmes/{programme.id}/submit",
                                   follow_redirects=True).get_data(as_text=True)
     client.post("/logout")
@@ -73,7 +73,7 @@ def test_AP_W1_programme_goes_enterprise_institution_district_centre(client, log
     login(make_user(Role.CENTER))
     client.post(f"/center/programmes/{programme.id}/review", data={"decision": "approve"}, htmx=True)
     db.session.refresh(programme)
-    assert programme.status == ReviewState.APPROVED
+    assert programme.state == ReviewState.APPROVED
     actions = db.session.scalars(sa.select(AuditLog.action).where(
         AuditLog.object_type == "programme", AuditLog.object_id == programme.id)
         .order_by(AuditLog.id)).all()
@@ -82,7 +82,7 @@ def test_AP_W1_programme_goes_enterprise_institution_district_centre(client, log
 
 def test_AP_W1_enterprise_not_yet_confirmed_cannot_apply(client, login, db, setting):
     occupation, institution, _, _ = setting
-    login(make_user(Role.ENTERPRISE, org=make_org(status=ReviewState.SUBMITTED)))
+    login(make_user(Role.ENTERPRISE, org=make_org(state=ReviewState.SUBMITTED)))
     body = _post_new(client, plan(occupation, institution)).get_data(as_text=True)
     assert "AP-W1" in body
     assert _programme_count(db) == 0
@@ -115,7 +115,7 @@ def test_AP_E4_level_below_intermediate_refused(client, login, db, setting):
 
 def test_AP_I4_institution_outside_the_catalogue_refused(client, login, db, setting):
     occupation, _, owner, enterprise = setting
-    pending = make_institution([occupation], status=ReviewState.SUBMITTED)
+    pending = make_institution([occupation], state=ReviewState.SUBMITTED)
     login(owner)
     body = _post_new(client, plan(occupation, pending)).get_data(as_text=True)
     assert "AP-I4" in body
@@ -191,7 +191,7 @@ def test_AP_C2_a_delivery_mode_is_required(client, login, db, setting):
 
 def test_AP_C5_and_AP_A2_textbooks_and_agreement_needed_to_submit(client, login, db, setting):
     occupation, institution, owner, enterprise = setting
-    programme = make_programme(status=ReviewState.DRAFT, enterprise=enterprise, occupation=occupation,
+    programme = make_programme(state=ReviewState.DRAFT, enterprise=enterprise, occupation=occupation,
                                institution=institution, textbooks="")
     with pytest.raises(rules.RuleViolation) as refused:
         programmes.submit(owner, programme)
@@ -202,23 +202,23 @@ def test_AP_C5_and_AP_A2_textbooks_and_agreement_needed_to_submit(client, login,
                        follow_redirects=True).get_data(as_text=True)
     assert "AP-A2" in page
     db.session.refresh(programme)
-    assert programme.status == ReviewState.DRAFT
+    assert programme.state == ReviewState.DRAFT
 
 
 def test_AP_N4_large_enterprise_may_not_entrust(db, setting):
     occupation, institution, _, _ = setting
-    large = make_org(status=ReviewState.APPROVED, size="large")
-    partner = make_org(status=ReviewState.APPROVED)
+    large = make_org(state=ReviewState.APPROVED, size="large")
+    partner = make_org(state=ReviewState.APPROVED)
     data = plan(occupation, institution, entrusted_enterprise_id=partner.id)
     assert "AP-N4" in programmes.check_plan(data, large).problems
-    small = make_org(status=ReviewState.APPROVED, size="small")
+    small = make_org(state=ReviewState.APPROVED, size="small")
     assert "AP-N4" not in programmes.check_plan(data, small).problems
     assert "AP-N4" in programmes.check_plan(data, small, for_submission=True).problems
 
 
 def test_AP_W4_edit_after_submission_refused(client, login, db, setting):
     occupation, institution, owner, enterprise = setting
-    programme = make_programme(status=ReviewState.SUBMITTED, enterprise=enterprise,
+    programme = make_programme(state=ReviewState.SUBMITTED, enterprise=enterprise,
                                occupation=occupation, institution=institution)
     with pytest.raises(NotAllowed, match="AP-W4"):
         programmes.update(owner, programme, plan(occupation, institution, planned_count=99))
@@ -234,7 +234,7 @@ def test_AP_W4_edit_after_submission_refused(client, login, db, setting):
 
 def test_AP_W4_edit_of_a_returned_programme_needs_the_institution_again(db, setting):
     occupation, institution, owner, enterprise = setting
-    programme = make_programme(status=ReviewState.RETURNED, enterprise=enterprise,
+    programme = make_programme(state=ReviewState.RETURNED, enterprise=enterprise,
                                occupation=occupation, institution=institution)
     programmes.update(owner, programme, plan(occupation, institution, planned_count=25))
     db.session.commit()
@@ -245,7 +245,7 @@ def test_AP_W4_edit_of_a_returned_programme_needs_the_institution_again(db, sett
 
 def test_forged_post_to_another_enterprises_programme_is_404(client, login, db, setting):
     occupation, institution, owner, enterprise = setting
-    theirs = make_programme(status=ReviewState.DRAFT, occupation=occupation, institution=institution)
+    theirs = make_programme(state=ReviewState.DRAFT, occupation=occupation, institution=institution)
     login(owner)
     assert client.post(f"/enterprise/programmes/{theirs.id}/edit",
                        data=form_data(plan(occupation, institution))).status_code == 404
@@ -255,7 +255,7 @@ def test_forged_post_to_another_enterprises_programme_is_404(client, login, db, 
 
 def test_other_institution_cannot_confirm(client, login, db, setting):
     occupation, institution, owner, enterprise = setting
-    programme = make_programme(status=ReviewState.DRAFT, confirmed=False, enterprise=enterprise,
+    programme = make_programme(state=ReviewState.DRAFT, confirmed=False, enterprise=enterprise,
                                occupation=occupation, institution=institution)
     stranger = make_institution([occupation])
     login(make_user(Role.INSTITUTION, org=stranger))
@@ -277,7 +277,7 @@ def test_AP_I4_institution_options_follow_the_occupation(client, login, db, sett
 
 def test_double_submit_is_refused_and_audited_once(db, setting):
     occupation, institution, owner, enterprise = setting
-    programme = make_programme(status=ReviewState.DRAFT, enterprise=enterprise, occupation=occupation,
+    programme = make_programme(state=ReviewState.DRAFT, enterprise=enterprise, occupation=occupation,
                                institution=institution)
     from portal.models import Document, DocumentKind
 
@@ -300,7 +300,7 @@ def test_double_submit_is_refused_and_audited_once(db, setting):
 
 def test_approved_programme_links_to_its_training_pages(client, login, db, setting):
     occupation, institution, owner, enterprise = setting
-    programme = make_programme(status=ReviewState.APPROVED, enterprise=enterprise,
+    programme = make_programme(state=ReviewState.APPROVED, enterprise=enterprise,
                                occupation=occupation, institution=institution)
     login(owner)
     page = client.get(f"/enterprise/programmes/{programme.id}").get_data(as_text=True)

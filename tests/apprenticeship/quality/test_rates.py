@@ -17,7 +17,7 @@ S = EnrolmentState
 
 def _programme_with(states, district="110105", **fields):
     """An approved programme with one enrolment per state; returns (programme, enrolments)."""
-    programme = make_programme(status=ReviewState.APPROVED, district=district,
+    programme = make_programme(state=ReviewState.APPROVED, district=district,
                                planned_count=max(len(states), 1), **fields)
     return programme, [make_enrolment(state=s, programme=programme) for s in states]
 
@@ -81,7 +81,7 @@ def test_AP_P4_programme_rates_costs_a_constant_number_of_queries(db, count_quer
 def test_AP_P4_enterprise_sees_its_programmes_alerts_first(client, login, db, app):
     calm, _ = _programme_with([S.ACTIVE] * 4)
     enterprise = _db.session.get(Organisation, calm.enterprise_id)
-    alarming = make_programme(status=ReviewState.APPROVED, enterprise=enterprise, planned_count=4)
+    alarming = make_programme(state=ReviewState.APPROVED, enterprise=enterprise, planned_count=4)
     for state in (S.WITHDRAWN, S.WITHDRAWN, S.ACTIVE, S.ACTIVE):
         make_enrolment(state=state, programme=alarming)
     foreign, _ = _programme_with([S.WITHDRAWN])
@@ -104,7 +104,7 @@ def test_AP_P4_enterprise_sees_its_programmes_alerts_first(client, login, db, ap
 def test_AP_P4_district_sees_its_district_and_the_centre_filters(client, login, db):
     mine, _ = _programme_with([S.WITHDRAWN, S.ACTIVE], district="110105")
     theirs, _ = _programme_with([S.WITHDRAWN, S.ACTIVE], district="110108")
-    draft = make_programme(status=ReviewState.SUBMITTED, district="110105")
+    draft = make_programme(state=ReviewState.SUBMITTED, district="110105")
     login(make_user(Role.DISTRICT, district="110105"))
     page = client.get("/district/quality").get_data(as_text=True)
     assert f"quality-{mine.id}" in page and f"quality-{theirs.id}" not in page
@@ -128,7 +128,7 @@ def test_quality_pages_query_count_is_constant(client, login, count_queries, pre
     with count_queries() as few:
         client.get(f"/{prefix}/quality")
     for _ in range(8):
-        programme = make_programme(status=ReviewState.APPROVED, enterprise=enterprise)
+        programme = make_programme(state=ReviewState.APPROVED, enterprise=enterprise)
         make_enrolment(programme=programme, state=S.WITHDRAWN)
         make_check_ins(make_class_session(programme, closed=True),
                        [make_enrolment(programme=programme)])

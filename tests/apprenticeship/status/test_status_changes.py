@@ -77,7 +77,7 @@ def test_AP_P2_status_change_needs_district_approval(client, login, db):
     [change] = _changes(enrolment)
     _refresh(enrolment)
     # Requested, not applied: the district has not approved yet.
-    assert change.state == "submitted" and enrolment.status == EnrolmentState.ACTIVE
+    assert change.state == "submitted" and enrolment.state == EnrolmentState.ACTIVE
     assert change.district_code == enrolment.district_code
     client.post("/logout")
     login(_district())
@@ -90,7 +90,7 @@ def test_AP_P2_status_change_needs_district_approval(client, login, db):
     trigger = json.loads(response.headers["HX-Trigger"])
     assert trigger["statusChangeReviewed"] is True
     _refresh(change, enrolment)
-    assert change.state == "approved" and enrolment.status == EnrolmentState.SUSPENDED
+    assert change.state == "approved" and enrolment.state == EnrolmentState.SUSPENDED
     assert _audit("status_change", change.id) == [
         ("submit", None, "submitted"), ("approve", "submitted", "approved")]
     assert ("suspend", "active", "suspended") in _audit("enrolment", enrolment.id)
@@ -105,11 +105,11 @@ def test_AP_P2_resumption_brings_the_apprentice_back(db):
     status_changes.decide(_district(), change, Decision.APPROVE)
     db.session.commit()
     _refresh(enrolment)
-    assert enrolment.status == EnrolmentState.ACTIVE
+    assert enrolment.state == EnrolmentState.ACTIVE
 
 
 def test_AP_P2_withdrawal_frees_the_seat(client, login, db):
-    programme = make_programme(status=ReviewState.APPROVED, planned_count=2)
+    programme = make_programme(state=ReviewState.APPROVED, planned_count=2)
     enrolment = make_enrolment(programme=programme)
     make_enrolment(programme=programme)
     _refresh(programme)
@@ -119,15 +119,15 @@ def test_AP_P2_withdrawal_frees_the_seat(client, login, db):
     _review(client, change, "approve")
     _refresh(programme, enrolment)
     assert programme.enrolled_count == 1
-    assert enrolment.status == EnrolmentState.WITHDRAWN and enrolment.ended_on == date(2026, 10, 31)
+    assert enrolment.state == EnrolmentState.WITHDRAWN and enrolment.ended_on == date(2026, 10, 31)
     assert ("withdraw", "active", "withdrawn") in _audit("enrolment", enrolment.id)
 
 
 def test_AP_P2_transfer_moves_the_enrolment_atomically(client, login, db):
-    programme = make_programme(status=ReviewState.APPROVED)
+    programme = make_programme(state=ReviewState.APPROVED)
     enrolment = make_enrolment(programme=programme)
     enterprise = db.session.get(Organisation, programme.enterprise_id)
-    target = make_programme(status=ReviewState.APPROVED, enterprise=enterprise, planned_count=3)
+    target = make_programme(state=ReviewState.APPROVED, enterprise=enterprise, planned_count=3)
     login(_employer(enrolment))
     assert _request(client, enrolment, "transfer",
                     target_programme_id=target.id).status_code == 302
@@ -136,27 +136,27 @@ def test_AP_P2_transfer_moves_the_enrolment_atomically(client, login, db):
     login(_district())
     _review(client, change, "approve")
     _refresh(programme, target, enrolment)
-    assert enrolment.status == EnrolmentState.TRANSFERRED and enrolment.ended_on == date(2026, 12, 1)
+    assert enrolment.state == EnrolmentState.TRANSFERRED and enrolment.ended_on == date(2026, 12, 1)
     assert (programme.enrolled_count, target.enrolled_count) == (0, 1)
     new = db.session.scalar(sa.select(Enrolment).where(Enrolment.programme_id == target.id))
-    assert new.apprentice_id == enrolment.apprentice_id and new.status == EnrolmentState.ACTIVE
+    assert new.apprentice_id == enrolment.apprentice_id and new.state == EnrolmentState.ACTIVE
     assert new.established_on == date(2026, 12, 1) and new.enterprise_id == enrolment.enterprise_id
     assert ("transfer", "active", "transferred") in _audit("enrolment", enrolment.id)
     assert ("transfer_in", None, "active") in _audit("enrolment", new.id)
 
 
 def test_AP_P2_transfer_into_a_full_programme_is_refused_with_nothing_half_written(client, login, db):
-    programme = make_programme(status=ReviewState.APPROVED)
+    programme = make_programme(state=ReviewState.APPROVED)
     enrolment = make_enrolment(programme=programme)
     enterprise = db.session.get(Organisation, programme.enterprise_id)
-    target = make_programme(status=ReviewState.APPROVED, enterprise=enterprise, planned_count=1)
+    target = make_programme(state=ReviewState.APPROVED, enterprise=enterprise, planned_count=1)
     change = make_status_change(enrolment, "transfer", target_programme_id=target.id)
     make_enrolment(programme=target)  # the last seat goes while the change waits
     login(_district())
     body = _review(client, change, "approve").get_data(as_text=True)
     assert "目标项目已满" in body
     _refresh(programme, target, enrolment, change)
-    assert change.state == "submitted" and enrolment.status == EnrolmentState.ACTIVE
+    assert change.state == "submitted" and enrolment.state == EnrolmentState.ACTIVE
     assert (programme.enrolled_count, target.enrolled_count) == (1, 1)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Enrolment)
                              .where(Enrolment.apprentice_id == enrolment.apprentice_id)) == 1
@@ -166,10 +166,10 @@ def test_AP_P2_transfer_into_a_full_programme_is_refused_with_nothing_half_writt
 def test_AP_P2_transfer_request_needs_an_approved_programme_of_the_same_enterprise(client, login, db):
     enrolment = make_enrolment()
     enterprise = db.session.get(Organisation, enrolment.enterprise_id)
-    full = make_programme(status=ReviewState.APPROVED, enterprise=enterprise, planned_count=1)
+    full = make_programme(state=ReviewState.APPROVED, enterprise=enterprise, planned_count=1)
     make_enrolment(programme=full)
-    draft = make_programme(status=ReviewState.DRAFT, enterprise=enterprise)
-    foreign = make_programme(status=ReviewState.APPROVED)
+    draft = make_programme(state=ReviewState.DRAFT, enterprise=enterprise)
+    foreign = make_programme(state=ReviewState.APPROVED)
     login(_employer(enrolment))
     assert "目标项目已满" in _request(client, enrolment, "transfer",
                                   target_programme_id=full.id).get_data(as_text=True)
@@ -181,7 +181,7 @@ def test_AP_P2_transfer_request_needs_an_approved_programme_of_the_same_enterpri
 
 
 def test_AP_C3_extension_beyond_three_years_refused(client, login, db):
-    programme = make_programme(status=ReviewState.APPROVED, level="advanced", duration_months=24,
+    programme = make_programme(state=ReviewState.APPROVED, level="advanced", duration_months=24,
                                extension_reason="")
     enrolment = make_enrolment(programme=programme)
     login(_employer(enrolment))
@@ -197,12 +197,12 @@ def test_AP_C3_extension_beyond_three_years_refused(client, login, db):
     assert status_changes.enrolment_planned_end(enrolment) == date(2029, 2, 28)
     assert "AP-C3" in _request(client, enrolment, "extend", extension_months=1).get_data(as_text=True)
     _refresh(enrolment)
-    assert enrolment.status == EnrolmentState.ACTIVE
+    assert enrolment.state == EnrolmentState.ACTIVE
     assert ("extend", "active", "active") in _audit("enrolment", enrolment.id)
 
 
 def test_AP_C3_extension_rechecked_on_approval(db):
-    programme = make_programme(status=ReviewState.APPROVED, level="advanced", duration_months=30,
+    programme = make_programme(state=ReviewState.APPROVED, level="advanced", duration_months=30,
                                extension_reason="企业生产周期")
     enrolment = make_enrolment(programme=programme)
     make_status_change(enrolment, "extend", state="approved", extension_months=6)
@@ -250,7 +250,7 @@ def test_C_REV_status_change_rejection_needs_a_reason(client, login, db):
     assert "C-REV" in _review(client, change, "reject").get_data(as_text=True)
     _review(client, change, "reject", "理由不充分")
     _refresh(change, enrolment)
-    assert change.state == "rejected" and enrolment.status == EnrolmentState.ACTIVE
+    assert change.state == "rejected" and enrolment.state == EnrolmentState.ACTIVE
     assert ("status_change_rejected", None, None) in _audit("enrolment", enrolment.id)
 
 
@@ -312,7 +312,7 @@ def test_AP_P2_another_enterprise_cannot_see_or_request(client, login, db):
 
 
 def test_AP_P2_approving_twice_answers_already_handled(client, login, db):
-    programme = make_programme(status=ReviewState.APPROVED)
+    programme = make_programme(state=ReviewState.APPROVED)
     enrolment = make_enrolment(programme=programme)
     change = make_status_change(enrolment, "withdraw")
     login(_district())
@@ -325,9 +325,9 @@ def test_AP_P2_approving_twice_answers_already_handled(client, login, db):
 
 def test_AP_P2_centre_sees_every_district_read_only(client, login, db):
     north = make_status_change(make_enrolment(programme=make_programme(
-        status=ReviewState.APPROVED, district="110119")), "suspend")
+        state=ReviewState.APPROVED, district="110119")), "suspend")
     south = make_status_change(make_enrolment(programme=make_programme(
-        status=ReviewState.APPROVED, district="110115")), "withdraw")
+        state=ReviewState.APPROVED, district="110115")), "withdraw")
     login(make_user(Role.CENTER))
     page = client.get("/center/status-changes").get_data(as_text=True)
     assert f"status-change-{north.id}" in page and f"status-change-{south.id}" in page
@@ -346,9 +346,9 @@ def test_AP_P2_centre_sees_every_district_read_only(client, login, db):
     ("/enterprise/status-changes", Role.ENTERPRISE),
 ])
 def test_status_change_lists_query_count_is_constant(client, login, count_queries, url, role):
-    programme = make_programme(status=ReviewState.APPROVED)
+    programme = make_programme(state=ReviewState.APPROVED)
     enterprise = _db.session.get(Organisation, programme.enterprise_id)
-    target = make_programme(status=ReviewState.APPROVED, enterprise=enterprise, planned_count=99)
+    target = make_programme(state=ReviewState.APPROVED, enterprise=enterprise, planned_count=99)
     make_status_change(make_enrolment(programme=programme), "transfer", target_programme_id=target.id)
     user = {Role.DISTRICT: lambda: _district(), Role.CENTER: lambda: make_user(Role.CENTER),
             Role.ENTERPRISE: lambda: make_user(Role.ENTERPRISE, org=enterprise)}[role]()
@@ -367,7 +367,7 @@ def test_seat_counter_never_drops_below_zero(db):
     from portal.apprenticeship.enrolment.services import release_seat
     from portal.core.errors import StateConflict
 
-    programme = make_programme(status=ReviewState.APPROVED)
+    programme = make_programme(state=ReviewState.APPROVED)
     with pytest.raises(StateConflict):
         release_seat(programme.id)
     db.session.rollback()

@@ -53,7 +53,7 @@ def client_for(app, client):
 @pytest.fixture
 def world(db):
     """An approved programme, its two parties' users and one trainee in training."""
-    programme = make_programme(status=ReviewState.APPROVED)
+    programme = make_programme(state=ReviewState.APPROVED)
     enterprise_user, institution_user = programme_parties(programme)
     enrolment = make_enrolment(programme=programme)
 
@@ -155,7 +155,7 @@ def test_the_partner_sees_the_session_but_only_the_opener_closes_it(world, clien
 
 
 def test_no_session_for_a_programme_not_yet_approved(db, client_for):
-    programme = make_programme(status=ReviewState.SUBMITTED)
+    programme = make_programme(state=ReviewState.SUBMITTED)
     _, teacher_user = programme_parties(programme)
     teacher = client_for(teacher_user)
     assert "暂无可开设课堂" in teacher.get("/institution/sessions/new").get_data(as_text=True)
@@ -168,7 +168,7 @@ def test_no_session_for_a_programme_not_yet_approved(db, client_for):
 
 def test_C_DIST_a_session_of_another_organisation_is_not_found(world, client_for):
     session = make_class_session(world.programme)
-    stranger = make_user(Role.INSTITUTION, org=make_org(status=ReviewState.APPROVED))
+    stranger = make_user(Role.INSTITUTION, org=make_org(state=ReviewState.APPROVED))
     other = client_for(stranger)
     assert other.get(f"/institution/sessions/{session.id}").status_code == 404
     assert other.get(f"/institution/sessions/{session.id}/attendees",
@@ -475,7 +475,7 @@ def test_trainee_home_shows_todays_sessions_and_a_paginated_history(world, clien
                                starts_at=utcnow() - timedelta(days=i + 1)) for i in range(3)]
     make_class_session(world.programme, title="入学前的课", closed=True,
                        starts_at=utcnow() - timedelta(days=400))  # before established_on
-    other_programme = make_class_session(make_programme(status=ReviewState.APPROVED),
+    other_programme = make_class_session(make_programme(state=ReviewState.APPROVED),
                                          title="别人的课")
     phone = client_for(world.trainee)
     db.session.add(CheckIn(session_id=past[0].id, enrolment_id=world.enrolment.id,
@@ -527,7 +527,7 @@ def test_AP_P4_attendance_counts_over_closed_sessions_in_one_query(world, count_
                                checked_at=session.starts_at))
     db.session.commit()
     assert second.id  # in training throughout, never checked in
-    programme_id, empty_id = programme.id, make_programme(status=ReviewState.APPROVED).id
+    programme_id, empty_id = programme.id, make_programme(state=ReviewState.APPROVED).id
 
     with count_queries() as statements:
         counts = attendance.attendance_counts([programme_id, empty_id])

@@ -33,7 +33,7 @@ def client_for(app, client, tmp_path):
 
 @pytest.fixture
 def session_world(db):
-    programme = make_programme(status=ReviewState.APPROVED)  # enterprise in 110105
+    programme = make_programme(state=ReviewState.APPROVED)  # enterprise in 110105
     enterprise_user, institution_user = programme_parties(programme)
     return programme, enterprise_user, institution_user, make_class_session(programme)
 
@@ -70,7 +70,7 @@ def test_AP_P3_evidence_is_visible_to_the_sessions_parties_district_and_centre(
             assert response.status_code == 200, user.role
             assert response.data == PNG_BYTES
     strangers = [make_user(Role.DISTRICT, district="110101"),
-                 make_user(Role.ENTERPRISE, org=make_org(status=ReviewState.APPROVED)),
+                 make_user(Role.ENTERPRISE, org=make_org(state=ReviewState.APPROVED)),
                  make_user(Role.TRAINEE)]
     for user in strangers:
         with client_for(user).get(f"/files/{doc_id}") as response:

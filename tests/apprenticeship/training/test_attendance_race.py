@@ -91,7 +91,7 @@ def _count(model, **where) -> int:
 
 def test_AP_P4_hundred_trainees_check_in_at_once_and_every_one_is_recorded(app, served):
     started = time.monotonic()
-    programme = make_programme(status=ReviewState.APPROVED, planned_count=TRAINEES + 10)
+    programme = make_programme(state=ReviewState.APPROVED, planned_count=TRAINEES + 10)
     users = _trainees(programme, TRAINEES)
     session = make_class_session(programme)
     session_id, names = session.id, [u.username for u in users]
@@ -123,7 +123,7 @@ def test_AP_P4_hundred_trainees_check_in_at_once_and_every_one_is_recorded(app, 
 
 
 def test_AP_P4_two_simultaneous_check_ins_of_one_trainee_make_one_row(app, served):
-    programme = make_programme(status=ReviewState.APPROVED)
+    programme = make_programme(state=ReviewState.APPROVED)
     (user,) = _trainees(programme, 1)
     username = user.username
     # Two phones of the same trainee (or one phone tapped twice), five sessions in a row.

@@ -28,7 +28,7 @@ DAY = TODAY - timedelta(days=7)
 
 @pytest.fixture
 def world(db):
-    programme = make_programme(status=ReviewState.APPROVED, start_date=START)
+    programme = make_programme(state=ReviewState.APPROVED, start_date=START)
     enterprise_user, institution_user = programme_parties(programme)
     return programme, enterprise_user, institution_user
 
@@ -70,9 +70,9 @@ def test_AP_C4_credits_are_hours_over_ten(client, login, db, world):
 
 def test_AP_C4_progress_toward_40_and_80(client, login, db, world):
     programme, enterprise_user, _ = world
-    advanced = make_programme(status=ReviewState.APPROVED, start_date=START, level="advanced",
+    advanced = make_programme(state=ReviewState.APPROVED, start_date=START, level="advanced",
                               duration_months=24,
-                              enterprise=make_org(status=ReviewState.APPROVED))
+                              enterprise=make_org(state=ReviewState.APPROVED))
     done = make_enrolment(programme=programme)
     halfway = make_enrolment(programme=advanced)
     short = make_enrolment(programme=programme)
@@ -235,7 +235,7 @@ def test_AP_C4_only_active_apprentices_take_credits(client, login, db, world, st
 def test_AP_C4_forged_enrolment_of_another_programme_refused(client, login, db, world):
     programme, _, institution_user = world
     own = make_enrolment(programme=programme)
-    foreign = make_enrolment(programme=make_programme(status=ReviewState.APPROVED,
+    foreign = make_enrolment(programme=make_programme(state=ReviewState.APPROVED,
                                                       start_date=START))
     login(institution_user)
     bulk = client.post(f"/institution/programmes/{programme.id}/credits", htmx=True,
@@ -254,7 +254,7 @@ def test_AP_C4_other_enterprise_institution_and_district_cannot_see_credits(clie
     enrolment = make_enrolment(programme=programme)
     make_credit(enrolment, 10)
     outsiders = [
-        (make_user(Role.ENTERPRISE, org=make_org(status=ReviewState.APPROVED)), "enterprise", 404),
+        (make_user(Role.ENTERPRISE, org=make_org(state=ReviewState.APPROVED)), "enterprise", 404),
         (make_user(Role.INSTITUTION, org=make_org(OrgKind.INSTITUTION, size=None)), "institution", 404),
         (make_user(Role.DISTRICT, district="110108"), "enterprise", 403),
     ]

@@ -224,7 +224,7 @@ def test_C_REV_leave_rejection_needs_a_reason_the_trainee_sees(client, login, db
 def test_AP_P2_another_enterprise_cannot_decide(client, login, db):
     enrolment = make_enrolment()
     leave = make_leave(enrolment)
-    login(make_user(Role.ENTERPRISE, org=make_org(status=ReviewState.APPROVED)))
+    login(make_user(Role.ENTERPRISE, org=make_org(state=ReviewState.APPROVED)))
     assert f"leave-{leave.id}" not in client.get("/enterprise/leave").get_data(as_text=True)
     response = client.post(f"/enterprise/leave/{leave.id}/decide",
                            data={"decision": "approve"}, htmx=True)
@@ -267,7 +267,7 @@ def test_AP_P2_leave_of_a_withdrawn_apprentice_cannot_be_approved(client, login,
 
 
 def test_enterprise_leave_list_query_count_is_constant(client, login, count_queries):
-    programme = make_programme(status=ReviewState.APPROVED)
+    programme = make_programme(state=ReviewState.APPROVED)
     make_leave(make_enrolment(programme=programme))
     login(_employer(make_enrolment(programme=programme)))
     with count_queries() as few:
