@@ -44,7 +44,7 @@ from portal.core.errors import ServiceError
 from portal.extensions import db, htmx
 from portal.models import CatalogueKind, CatalogueVersion, Occupation
 from portal.web.render import page_or_block, toast
-from portal.web.routes import GET, GET_POST, POST, Route
+from portal.web.routes import GET, GET_POST, POST, RouteTable
 
 OCCUPATIONS = "center/catalogue/occupations.html"
 PENDING = "catalogue_import"  # session key: the stored upload awaiting confirmation
@@ -313,7 +313,7 @@ def add_parameter():
     return _parameters_page(form)
 
 
-ROUTES: tuple[Route, ...] = (
+ROUTES: RouteTable = {"center": (
     ("/catalogues", "catalogues", catalogues, GET),
     ("/catalogues/occupations/<int:occupation_id>", "occupation_row", occupation_row, GET),
     ("/catalogues/occupations/<int:occupation_id>/edit", "edit_occupation", edit_occupation, GET),
@@ -329,4 +329,4 @@ ROUTES: tuple[Route, ...] = (
     ("/catalogues/import/<target>/confirm", "confirm_import", confirm_import, POST),
     ("/parameters", "parameters", parameters, GET),
     ("/parameters", "add_parameter", add_parameter, POST),
-)
+)}

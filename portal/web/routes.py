@@ -1,25 +1,69 @@
-"""Bind one set of shared pages to several role blueprints, so no role keeps a copy."""
+"""Route tables: a domain lists each page once; the role blueprints bind the tables.
 
-from collections.abc import Callable
+A page function takes only its URL arguments. What differs between the roles that share a
+page (the blueprint its links point into, its labels, which actions it offers) is a small
+`RoleView` the page looks up for the blueprint serving the request, never a role string
+passed along.
+"""
 
-# (rule, endpoint, page function taking the role prefix first, methods)
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from flask import request, url_for
+
+# (rule, endpoint, page function, methods)
 Route = tuple[str, str, Callable, tuple[str, ...]]
+# blueprint name → the routes that blueprint serves
+RouteTable = Mapping[str, tuple[Route, ...]]
 
 GET = ("GET",)
 POST = ("POST",)
 GET_POST = ("GET", "POST")
 
 
-def bind(bp, prefix: str | None, routes: tuple[Route, ...]) -> None:
+def bind(bp, routes: tuple[Route, ...]) -> None:
     for rule, endpoint, page, methods in routes:
-        view = page if prefix is None else _view(page, prefix, endpoint)
-        bp.add_url_rule(rule, endpoint, view, methods=list(methods))
+        bp.add_url_rule(rule, endpoint, page, methods=list(methods))
 
 
-def _view(page: Callable, prefix: str, endpoint: str) -> Callable:
-    def view(**url_args):
-        return page(prefix, **url_args)
+def bind_table(bp, table: RouteTable) -> None:
+    bind(bp, table.get(bp.name, ()))
 
-    # Extensions (the rate limiter, error logs) name views by __name__.
-    view.__name__ = view.__qualname__ = f"{prefix}_{endpoint}"
+
+@dataclass(frozen=True)
+class RoleView:
+    """One role's face of a shared page. Domains subclass it for their own labels and flags."""
+
+    blueprint: str
+
+    def endpoint(self, name: str) -> str:
+        return f"{self.blueprint}.{name}"
+
+    def url(self, name: str, **values) -> str:
+        return url_for(self.endpoint(name), **values)
+
+    def has(self, name: str) -> bool:
+        """Whether this role's blueprint serves the page `name` (a link is shown only then)."""
+        from flask import current_app
+
+        return self.endpoint(name) in current_app.view_functions
+
+
+def current_view(views: Mapping[str, RoleView]) -> RoleView:
+    """The view of the blueprint serving this request (404 for one that has none)."""
+    from flask import abort
+
+    view = views.get(request.blueprint or "")
+    if view is None:
+        abort(404)
     return view
+
+
+def bind_with_prefix(bp, prefix: str, routes: tuple[Route, ...]) -> None:
+    """TRANSITIONAL: pages that still take the role prefix first. Removed once none is left."""
+    for rule, endpoint, page, methods in routes:
+        def view(_page=page, **url_args):
+            return _page(prefix, **url_args)
+
+        view.__name__ = view.__qualname__ = f"{prefix}_{endpoint}"
+        bp.add_url_rule(rule, endpoint, view, methods=list(methods))

@@ -12,7 +12,6 @@ from portal.blueprints.center import (  # noqa: E402,F401
     status_views,
     views,
 )
-from portal.catalogue import pages as catalogue_pages  # noqa: E402
-from portal.web.routes import bind  # noqa: E402
+from portal.blueprints.domains import bind_domains  # noqa: E402
 
-bind(bp, None, catalogue_pages.ROUTES)
+bind_domains(bp)

@@ -2,6 +2,6 @@
 
 from portal.apprenticeship.programmes import pages
 from portal.blueprints.district import bp
-from portal.web.routes import bind
+from portal.web.routes import bind_with_prefix
 
-bind(bp, "district", pages.REVIEW_ROUTES)
+bind_with_prefix(bp, "district", pages.REVIEW_ROUTES)

@@ -2,6 +2,6 @@
 
 from portal.apprenticeship.status import pages
 from portal.blueprints.district import bp
-from portal.web.routes import bind
+from portal.web.routes import bind_with_prefix
 
-bind(bp, "district", pages.ROUTES + pages.DETAIL_ROUTES + pages.REVIEW_ROUTES)
+bind_with_prefix(bp, "district", pages.ROUTES + pages.DETAIL_ROUTES + pages.REVIEW_ROUTES)

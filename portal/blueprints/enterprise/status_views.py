@@ -29,7 +29,7 @@ from portal.models import (
 )
 from portal.web import review as review_actions
 from portal.web.render import page_or_block
-from portal.web.routes import bind
+from portal.web.routes import bind_with_prefix
 
 LEAVE_TEMPLATE = "leave/queue.html"
 LEAVE_EVENT = "leaveDecided"
@@ -97,7 +97,7 @@ def _leave_row(leave_id: int):
 # --- Changes of status (学籍异动) ----------------------------------------------------------
 
 
-bind(bp, "enterprise", pages.ROUTES)
+bind_with_prefix(bp, "enterprise", pages.ROUTES)
 
 
 def _enrolment_choices() -> list[tuple[int, str]]:

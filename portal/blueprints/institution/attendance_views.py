@@ -2,6 +2,6 @@
 
 from portal.apprenticeship.training import attendance_pages
 from portal.blueprints.institution import bp
-from portal.web.routes import bind
+from portal.web.routes import bind_with_prefix
 
-bind(bp, "institution", attendance_pages.ROUTES)
+bind_with_prefix(bp, "institution", attendance_pages.ROUTES)

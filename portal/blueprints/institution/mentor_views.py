@@ -3,6 +3,6 @@
 from portal.apprenticeship.mentors import pages as mentor_pages
 from portal.apprenticeship.training import credit_pages
 from portal.blueprints.institution import bp
-from portal.web.routes import bind
+from portal.web.routes import bind_with_prefix
 
-bind(bp, "institution", mentor_pages.ROUTES + credit_pages.ROUTES)
+bind_with_prefix(bp, "institution", mentor_pages.ROUTES + credit_pages.ROUTES)
