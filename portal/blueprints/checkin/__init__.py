@@ -6,4 +6,8 @@ from portal.models import Role
 bp = Blueprint("checkin", __name__, url_prefix="/m")
 bp.before_request(require_role(Role.TRAINEE))
 
-from portal.blueprints.checkin import leave_views, views  # noqa: E402,F401
+from portal.blueprints.domains import bind_domains, import_views  # noqa: E402
+
+# TRANSITIONAL: view modules move into the domains' route tables one by one.
+import_views(__name__, ('leave_views', 'views'))
+bind_domains(bp)

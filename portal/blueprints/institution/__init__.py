@@ -6,9 +6,8 @@ from portal.models import Role
 bp = Blueprint("institution", __name__, url_prefix="/institution")
 bp.before_request(require_role(Role.INSTITUTION))
 
-from portal.blueprints.institution import (  # noqa: E402,F401
-    attendance_views,
-    mentor_views,
-    programme_views,
-    views,
-)
+from portal.blueprints.domains import bind_domains, import_views  # noqa: E402
+
+# TRANSITIONAL: view modules move into the domains' route tables one by one.
+import_views(__name__, ('attendance_views', 'mentor_views', 'programme_views', 'views'))
+bind_domains(bp)
