@@ -1,0 +1,1 @@
+"""Accounts: login, password hashing and changes (C-AUD for logins)."""

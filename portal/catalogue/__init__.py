@@ -1,0 +1,1 @@
+"""Catalogues and policy parameters managed by the municipal centre: occupations, urgent / assessment-scope / prohibited lists, the institution catalogue (AP-P5, AP-I2, AP-I4, AP-E6, AP-$1, C-EFF)."""

@@ -1,0 +1,1 @@
+"""Training quality: attendance and attrition rates with alerts (AP-P4)."""

@@ -1,5 +1,6 @@
-from flask import Blueprint
+"""Login, logout, password change and self-registration."""
 
-bp = Blueprint("auth", __name__)
+from portal.blueprints.auth import views  # noqa: F401  (registers the routes)
+from portal.blueprints.auth.blueprint import bp
 
-from portal.blueprints.auth import views  # noqa: E402,F401
+__all__ = ["bp"]

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from portal import rules
 from portal.accounts import services as accounts
 from portal.accounts.forms import ChangePasswordForm, LoginForm
-from portal.blueprints.auth import bp
+from portal.blueprints.auth.blueprint import bp
 from portal.core.errors import ServiceError
 from portal.extensions import db, limiter
 from portal.models import OrgKind

@@ -1,9 +1,6 @@
-from flask import Blueprint
+"""The 评审专家 role: proposals assigned for scoring."""
 
-from portal.core.access import require_role
-from portal.models import Role
+from portal.blueprints.expert import views  # noqa: F401  (registers the routes)
+from portal.blueprints.expert.blueprint import bp
 
-bp = Blueprint("expert", __name__, url_prefix="/expert")
-bp.before_request(require_role(Role.EXPERT))
-
-from portal.blueprints.expert import views  # noqa: E402,F401
+__all__ = ["bp"]

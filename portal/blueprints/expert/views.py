@@ -1,6 +1,6 @@
 from flask import render_template
 
-from portal.blueprints.expert import bp
+from portal.blueprints.expert.blueprint import bp
 
 
 @bp.get("/")

@@ -1,10 +1,6 @@
-from flask import Blueprint
+"""Uploaded documents for every signed-in role."""
 
-from portal.core.access import require_role
-from portal.models import Role
+from portal.blueprints.files import views  # noqa: F401  (registers the routes)
+from portal.blueprints.files.blueprint import bp
 
-# Uploaded documents, for every signed-in role; access.documents_for decides what is visible.
-bp = Blueprint("files", __name__, url_prefix="/files")
-bp.before_request(require_role(*Role))
-
-from portal.blueprints.files import views  # noqa: E402,F401
+__all__ = ["bp"]

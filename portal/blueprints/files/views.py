@@ -2,7 +2,7 @@
 
 from flask_login import current_user
 
-from portal.blueprints.files import bp
+from portal.blueprints.files.blueprint import bp
 from portal.core import files as documents
 from portal.core.access import get_or_404_for
 from portal.models import Document
