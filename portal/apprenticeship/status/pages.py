@@ -1,27 +1,26 @@
-"""Changes of status (学籍异动, AP-P2) and training-quality rates (AP-P4), shared by the
-enterprise, district and centre blueprints: one logic, each role's view of it."""
+"""Changes of status (学籍异动, AP-P2): the enterprise asks and corrects, the district decides
+(C-REV, C-DIST), the centre reads city-wide. One logic, each role's view of it."""
 
 from dataclasses import dataclass
-from math import ceil
 
 import sqlalchemy as sa
-from flask import abort, current_app, request, url_for
+from flask import abort, redirect, render_template, request
 from flask_login import current_user
 from sqlalchemy.orm import aliased
 
-from portal.apprenticeship.quality import services as rates
 from portal.apprenticeship.status import services as status_changes
-from portal.apprenticeship.training.leave import today
-from portal.catalogue.parameters import parameters_on
+from portal.apprenticeship.status.forms import ChangeDetailsForm, StatusChangeForm
+from portal.apprenticeship.status.paging import paginate_rows
 from portal.core import audit
-from portal.core.access import get_or_404_for, programmes_for, status_changes_for
+from portal.core.access import get_or_404_for, status_changes_for
 from portal.core.workflow import Decision
-from portal.extensions import db
+from portal.extensions import db, htmx
 from portal.models import (
     Apprentice,
     ChangeState,
     District,
     Enrolment,
+    EnrolmentState,
     Occupation,
     Organisation,
     Programme,
@@ -30,69 +29,41 @@ from portal.models import (
     StatusChangeKind,
 )
 from portal.web import review as review_actions
+from portal.web.commit import commit_or_refuse
 from portal.web.render import page_or_block
-from portal.web.routes import GET, POST, Route
+from portal.web.routes import GET, GET_POST, POST, RoleView, RouteTable, current_view
 
 LIST_TEMPLATE = "status/list.html"
 DETAIL_TEMPLATE = "status/detail.html"
-RATES_TEMPLATE = "rates/list.html"
-DEFAULT_STATE = {"district": ChangeState.SUBMITTED.value}
 EVENT = "statusChangeReviewed"
 CHANGE_LABELS = {s.value: s.label for s in ChangeState}
 # The district's decisions (C-REV) in the words of a change of status: 批准, not 通过.
 DECISIONS = {Decision.APPROVE: "批准", Decision.RETURN: "退回修改", Decision.REJECT: "不予批准"}
 
 
-# --- Pagination of rows that are tuples (or already computed lists) -----------------------
+@dataclass(frozen=True)
+class StatusView(RoleView):
+    default_state: str = "all"
+    oldest_first: bool = False  # a queue to work through, rather than news to look at
+    city_wide: bool = False  # filters by district
+    shows_enterprise: bool = True
+    reviews: bool = False  # C-REV: decides inline and on the change's page
+    requests: bool = False  # asks for a change, corrects a returned one, withdraws it
 
 
-@dataclass
-class ListPage:
-    """What the `pagination` macro needs, for tuple rows and for lists sorted in Python."""
-
-    items: list
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, ceil(self.total / self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
-
-
-def page_number() -> int:
-    return max(1, min(request.args.get("page", 1, type=int), 10_000))
-
-
-def paginate_rows(q: sa.Select) -> ListPage:
-    """Two queries: the count and one page of (tuple) rows."""
-    per_page, page = current_app.config["PAGE_SIZE"], page_number()
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(q.order_by(None).subquery()))
-    rows = db.session.execute(q.limit(per_page).offset((page - 1) * per_page)).all()
-    return ListPage(items=rows, page=page, per_page=per_page, total=total or 0)
+VIEWS = {
+    "district": StatusView(blueprint="district", default_state=ChangeState.SUBMITTED.value,
+                           oldest_first=True, reviews=True),
+    "center": StatusView(blueprint="center", city_wide=True),
+    "enterprise": StatusView(blueprint="enterprise", shows_enterprise=False, requests=True),
+}
 
 
 def districts() -> list[District]:
     return db.session.scalars(sa.select(District).order_by(District.sort_order)).all()
 
 
-# --- Status changes: lists -----------------------------------------------------------------
+# --- Lists -----------------------------------------------------------------------------
 
 Target = aliased(Programme, name="target")
 TargetOccupation = aliased(Occupation, name="target_occupation")
@@ -114,17 +85,16 @@ def with_details(q: sa.Select) -> sa.Select:
     )
 
 
-def change_filters(prefix: str) -> dict:
+def change_filters(view: StatusView) -> dict:
     """Whitelisted query-string filters of a status-change list."""
-    state = request.args.get("state", DEFAULT_STATE.get(prefix, "all"))
+    state = request.args.get("state", view.default_state)
     if state not in {s.value for s in ChangeState} | {"all"}:
-        state = DEFAULT_STATE.get(prefix, "all")
+        state = view.default_state
     kind = request.args.get("kind", "")
-    district = request.args.get("district", "")[:6] if prefix == "center" else ""
     return {
         "state": state,
         "kind": kind if kind in {k.value for k in StatusChangeKind} else "",
-        "district": district,
+        "district": request.args.get("district", "")[:6] if view.city_wide else "",
         "q": request.args.get("q", "").strip()[:32],
     }
 
@@ -145,26 +115,27 @@ def change_counts(filters: dict) -> dict[str, int]:
     return dict(db.session.execute(q.group_by(StatusChange.state)).all())
 
 
-def change_list(prefix: str):
-    filters = change_filters(prefix)
+def change_list():
+    view = current_view(VIEWS)
+    filters = change_filters(view)
     q = with_details(_scoped(filters))
     if filters["q"]:
         q = q.where(Apprentice.name.contains(filters["q"], autoescape=True))
-    # The district works oldest first; the others look at the newest.
-    order = (StatusChange.updated_at, StatusChange.id) if prefix == "district" else (
+    order = (StatusChange.updated_at, StatusChange.id) if view.oldest_first else (
         StatusChange.updated_at.desc(), StatusChange.id.desc())
     page = paginate_rows(q.order_by(*order))
-    return page_or_block(LIST_TEMPLATE, "results", page=page, prefix=prefix, filters=filters,
+    return page_or_block(LIST_TEMPLATE, "results", page=page, view=view, filters=filters,
                          counts=change_counts(filters), states=list(ChangeState),
                          kinds=list(StatusChangeKind), change_labels=CHANGE_LABELS,
-                         districts=districts() if prefix == "center" else [])
+                         districts=districts() if view.city_wide else [])
 
 
-def change_counts_block(prefix: str):
-    if not request.headers.get("HX-Request"):
-        return change_list(prefix)
-    filters = change_filters(prefix)
-    return page_or_block(LIST_TEMPLATE, "counts", prefix=prefix, filters=filters,
+def change_counts_block():
+    if not htmx:
+        return change_list()
+    view = current_view(VIEWS)
+    filters = change_filters(view)
+    return page_or_block(LIST_TEMPLATE, "counts", view=view, filters=filters,
                          counts=change_counts(filters), states=list(ChangeState))
 
 
@@ -178,16 +149,16 @@ def load_row(change_id: int):
     return row
 
 
-# --- Status changes: detail and the district's decision ----------------------------------
+# --- One change: its page, the district's decision -----------------------------------------
 
 
-def detail(prefix: str, change_id: int, form=None, error: str | None = None):
+def _detail_page(change_id: int, form=None):
     """The change with both timelines; `form` is the enterprise's correction form."""
     row = load_row(change_id)
     change = row.StatusChange
     months = status_changes.approved_extension_months([change.enrolment_id])[change.enrolment_id]
     return page_or_block(
-        DETAIL_TEMPLATE, "content", prefix=prefix, row=row, form=form, error=error,
+        DETAIL_TEMPLATE, "content", view=current_view(VIEWS), row=row, form=form,
         change_labels=CHANGE_LABELS,
         timeline=audit.timeline(status_changes.OBJECT_TYPE, change.id),
         enrolment_timeline=audit.timeline(status_changes.ENROLMENT_OBJECT, change.enrolment_id),
@@ -195,102 +166,135 @@ def detail(prefix: str, change_id: int, form=None, error: str | None = None):
     )
 
 
-def decide(prefix: str, change_id: int):
+def detail(change_id: int):
+    form = None
+    if current_view(VIEWS).requests:
+        change = get_or_404_for(current_user, StatusChange, change_id)
+        form = edit_form(change) if ChangeState(change.state).editable else None
+    return _detail_page(change_id, form=form)
+
+
+def decide(change_id: int):
     """Inline review: htmx gets the row back (plus a toast); a plain POST redirects."""
+    view = current_view(VIEWS)
     change = get_or_404_for(current_user, StatusChange, change_id)
     name = load_row(change_id).Apprentice.name
     return review_actions.decide(
         status_changes.decide, change, label=f"{name}（{change.kind.label}）", event=EVENT,
-        decisions=DECISIONS, render_row=lambda row_error: _row(prefix, change_id, row_error),
-        detail_url=url_for(f"{prefix}.status_change", change_id=change_id),
-        list_url=url_for(f"{prefix}.status_changes"),
+        decisions=DECISIONS, render_row=lambda row_error: _row(view, change_id, row_error),
+        detail_url=view.url("status_change", change_id=change_id),
+        list_url=view.url("status_changes"),
     )
 
 
-def _row(prefix: str, change_id: int, row_error: str | None = None):
-    return page_or_block(LIST_TEMPLATE, "row", r=load_row(change_id), prefix=prefix,
+def _row(view: StatusView, change_id: int, row_error: str | None = None):
+    return page_or_block(LIST_TEMPLATE, "row", r=load_row(change_id), view=view,
                          row_error=row_error, change_labels=CHANGE_LABELS)
 
 
-# --- Training quality (AP-P4) -------------------------------------------------------------
-
-SORTS = {
-    "alert": "预警优先",
-    "attendance": "出勤率从低到高",
-    "attrition": "流失率从高到低",
-    "start": "开班日期从新到旧",
-}
+# --- The enterprise's requests -----------------------------------------------------------
 
 
-def quality_filters(prefix: str) -> dict:
-    sort = request.args.get("sort", "alert")
-    return {
-        "sort": sort if sort in SORTS else "alert",
-        "alerts_only": request.args.get("alerts") == "1",
-        "district": request.args.get("district", "")[:6] if prefix == "center" else "",
-    }
-
-
-def _sort_key(sort: str, found: dict[int, rates.Rates], starts: dict[int, object]):
-    none_last = 1000  # a programme with nothing to count yet sorts after every figure
-
-    def key(programme_id: int):
-        r = found[programme_id]
-        if sort == "attendance":
-            return (none_last if r.attendance_pct is None else r.attendance_pct, programme_id)
-        if sort == "attrition":
-            return (-(r.attrition_pct if r.attrition_pct is not None else -1), programme_id)
-        if sort == "start":
-            return (-starts[programme_id].toordinal(), programme_id)
-        return (not r.alert, -(r.attrition_pct or 0),
-                none_last if r.attendance_pct is None else r.attendance_pct, programme_id)
-
-    return key
-
-
-def quality_page(prefix: str):
-    """AP-P4 per programme in scope; sorted by alert across pages, so the rates of every
-    programme in scope are computed (grouped queries), then one page is loaded."""
-    filters = quality_filters(prefix)
-    q = programmes_for(current_user).where(Programme.state == ReviewState.APPROVED)
-    if filters["district"]:
-        q = q.where(Programme.district_code == filters["district"])
-    starts = dict(db.session.execute(q.with_only_columns(Programme.id, Programme.start_date)).all())
-    params = parameters_on(today())
-    found = rates.programme_rates(starts, params=params)
-    ids = sorted(starts, key=_sort_key(filters["sort"], found, starts))
-    if filters["alerts_only"]:
-        ids = [i for i in ids if found[i].alert]
-    per_page, page_no = current_app.config["PAGE_SIZE"], page_number()
-    shown = ids[(page_no - 1) * per_page: page_no * per_page]
-    loaded = {row.Programme.id: row for row in db.session.execute(
-        sa.select(Programme, Occupation, Enterprise)
+def _enrolment_choices() -> list[tuple[int, str]]:
+    """The enterprise's apprentices in training or suspended (form choices narrowed to scope)."""
+    rows = db.session.execute(
+        sa.select(Enrolment.id, Apprentice.name, Occupation.name, Enrolment.state)
+        .join(Apprentice, Apprentice.id == Enrolment.apprentice_id)
+        .join(Programme, Programme.id == Enrolment.programme_id)
         .join(Occupation, Occupation.id == Programme.occupation_id)
-        .join(Enterprise, Enterprise.id == Programme.enterprise_id)
-        .where(Programme.id.in_(shown))
-    )} if shown else {}
-    page = ListPage(items=[loaded[i] for i in shown], page=page_no, per_page=per_page,
-                    total=len(ids))
-    return page_or_block(
-        RATES_TEMPLATE, "results", prefix=prefix, page=page, rates=found, filters=filters,
-        sorts=SORTS, params=params, alert_count=sum(1 for r in found.values() if r.alert),
-        districts=districts() if prefix == "center" else [],
-    )
+        .where(Enrolment.enterprise_id == current_user.org_id,
+               Enrolment.state.in_((EnrolmentState.ACTIVE, EnrolmentState.SUSPENDED)))
+        .order_by(Apprentice.name, Enrolment.id)
+    ).all()
+    return [(i, f"{name} · {occupation} · {EnrolmentState(status).label}")
+            for i, name, occupation, status in rows]
 
 
-# --- Routes: each role blueprint binds the pages it shows (routes.bind) -------------------
+def _target_choices() -> list[tuple[int, str]]:
+    """Approved programmes of the enterprise with a free seat (transfer targets)."""
+    rows = db.session.execute(
+        sa.select(Programme.id, Occupation.name, Programme.start_date, Programme.enrolled_count,
+                  Programme.planned_count)
+        .join(Occupation, Occupation.id == Programme.occupation_id)
+        .where(Programme.enterprise_id == current_user.org_id,
+               Programme.state == ReviewState.APPROVED,
+               Programme.enrolled_count < Programme.planned_count)
+        .order_by(Programme.start_date.desc(), Programme.id)
+    ).all()
+    return [(i, f"{name}（{start} 开班，余{planned - taken}个名额）")
+            for i, name, start, taken, planned in rows]
 
-# Every role: its list of changes, the counters, training quality.
-ROUTES: tuple[Route, ...] = (
+
+def _attach(form, outcome) -> None:
+    """A refusal's problems go under their fields (the service names them), the rest on top."""
+    for field, message in getattr(outcome.refusal, "problems", None) or [("", outcome.error)]:
+        target = getattr(form, field, None)
+        (target.errors if target is not None else form.form_errors).append(message)
+
+
+def new_status_change():
+    view = current_view(VIEWS)
+    enrolments = _enrolment_choices()
+    form = StatusChangeForm(enrolments=enrolments, targets=_target_choices())
+    if request.method == "GET" and request.args.get("enrolment_id", type=int):
+        form.enrolment_id.data = request.args.get("enrolment_id", type=int)
+    if form.validate_on_submit():
+        enrolment = db.session.get(Enrolment, form.enrolment_id.data)
+        sent = commit_or_refuse(
+            lambda: status_changes.request_change(current_user, enrolment,
+                                                  form.change_data(form.kind.data)),
+            done="学籍异动申请已提交所在区人社局审核。", flash_error=False)
+        if sent:
+            return redirect(view.url("status_change", change_id=sent.value.id))
+        _attach(form, sent)
+    return render_template("status/form.html", view=view, form=form,
+                           has_enrolments=bool(enrolments))
+
+
+def edit_form(change: StatusChange, formdata=None) -> ChangeDetailsForm:
+    """The correction form of a returned request, filled with what was sent."""
+    data = None if formdata else {
+        "effective_on": change.effective_on, "reason": change.reason,
+        "extension_months": change.extension_months,
+        "target_programme_id": change.target_programme_id,
+    }
+    return ChangeDetailsForm(formdata=formdata, data=data, kind=change.kind,
+                             targets=_target_choices())
+
+
+def resubmit(change_id: int):
+    change = get_or_404_for(current_user, StatusChange, change_id)
+    form = edit_form(change, formdata=request.form)
+    if form.validate():
+        sent = commit_or_refuse(
+            lambda: status_changes.resubmit(current_user, change, form.change_data(change.kind)),
+            done="修改后的申请已重新提交区人社局审核。", flash_error=False)
+        if sent:
+            return redirect(current_view(VIEWS).url("status_change", change_id=change_id))
+        _attach(form, sent)
+    return _detail_page(change_id, form=form)
+
+
+def cancel(change_id: int):
+    change = get_or_404_for(current_user, StatusChange, change_id)
+    commit_or_refuse(lambda: status_changes.cancel(current_user, change), done="已撤回学籍异动申请。")
+    return redirect(current_view(VIEWS).url("status_change", change_id=change_id))
+
+
+# Every role: its list of changes, the counters and each change's page.
+_READ = (
     ("/status-changes", "status_changes", change_list, GET),
     ("/status-changes/counts", "status_change_counts", change_counts_block, GET),
-    ("/quality", "quality", quality_page, GET),
-)
-# The district and the centre read a change here (the enterprise's page also corrects it).
-DETAIL_ROUTES: tuple[Route, ...] = (
     ("/status-changes/<int:change_id>", "status_change", detail, GET),
 )
-# The district decides.
-REVIEW_ROUTES: tuple[Route, ...] = (
-    ("/status-changes/<int:change_id>/review", "review_status_change", decide, POST),
-)
+ROUTES: RouteTable = {
+    "district": _READ + (
+        ("/status-changes/<int:change_id>/review", "review_status_change", decide, POST),
+    ),
+    "center": _READ,
+    "enterprise": _READ + (
+        ("/status-changes/new", "new_status_change", new_status_change, GET_POST),
+        ("/status-changes/<int:change_id>/resubmit", "resubmit_status_change", resubmit, POST),
+        ("/status-changes/<int:change_id>/cancel", "cancel_status_change", cancel, POST),
+    ),
+}

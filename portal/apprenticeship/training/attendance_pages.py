@@ -1,4 +1,4 @@
-"""Class-session pages shared by the enterprise and institution blueprints (AP-P3, AP-P4).
+"""Class-session pages of the enterprise and institution blueprints (AP-P3, AP-P4).
 
 The session screen is one template with three swappable blocks: the rotating QR code
 (polled every 30 s), the live attendance list (polled every 3 s) and the evidence. Polling
@@ -9,7 +9,7 @@ from datetime import datetime
 
 import segno
 import sqlalchemy as sa
-from flask import current_app, flash, redirect, request, url_for
+from flask import current_app, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
@@ -17,15 +17,17 @@ from portal import clock, rules
 from portal.apprenticeship.training import attendance
 from portal.apprenticeship.training.attendance_forms import EvidenceForm, SessionForm
 from portal.core.access import class_sessions_for, get_or_404_for
-from portal.core.errors import ServiceError
 from portal.extensions import db
 from portal.models import CheckIn, ClassSession, Programme
+from portal.web.commit import commit_or_refuse
 from portal.web.render import page_or_block
-from portal.web.routes import GET, GET_POST, POST, Route
+from portal.web.routes import GET, GET_POST, POST, RoleView, Route, current_view
 
 SESSION_TEMPLATE = "attendance/session.html"
 LIST_TEMPLATE = "attendance/list.html"
 STATES = {"open": "签到中", "closed": "已结束"}
+
+VIEWS = {name: RoleView(blueprint=name) for name in ("enterprise", "institution")}
 
 
 def _with_programme(q: sa.Select) -> sa.Select:
@@ -48,7 +50,7 @@ def _openable() -> list[Programme]:
 # --- the list ---------------------------------------------------------------------------
 
 
-def list_page(prefix: str):
+def list_page():
     state = request.args.get("state", "all")
     if state not in STATES:
         state = "all"
@@ -67,8 +69,8 @@ def list_page(prefix: str):
         .where(CheckIn.session_id.in_([s.id for s in page.items]))
         .group_by(CheckIn.session_id)
     ).all()) if page.items else {}
-    return page_or_block(LIST_TEMPLATE, "results", prefix=prefix, page=page, counts=counts,
-                         state=state, states=STATES, programme_id=programme_id,
+    return page_or_block(LIST_TEMPLATE, "results", view=current_view(VIEWS), page=page,
+                         counts=counts, state=state, states=STATES, programme_id=programme_id,
                          can_open=db.session.scalar(sa.select(
                              attendance.openable_programmes(current_user).exists())))
 
@@ -76,7 +78,8 @@ def list_page(prefix: str):
 # --- opening ----------------------------------------------------------------------------
 
 
-def new_page(prefix: str):
+def new_page():
+    view = current_view(VIEWS)
     programmes = _openable()
     form = SessionForm()
     form.programme_id.choices = [(p.id, programme_label(p)) for p in programmes]
@@ -86,18 +89,14 @@ def new_page(prefix: str):
                                                                         tzinfo=None)
     if form.validate_on_submit():
         programme = get_or_404_for(current_user, Programme, form.programme_id.data)
-        try:
-            session = attendance.open_session(
+        opened = commit_or_refuse(
+            lambda: attendance.open_session(
                 current_user, programme, form.title.data,
-                clock.beijing_to_utc(form.starts_at.data), form.late_after_minutes.data)
-        except ServiceError as err:
-            db.session.rollback()
-            form.form_errors.append(err.message)
-        else:
-            db.session.commit()
-            flash("课堂已开设，请学员扫描二维码签到。", "success")
-            return redirect(url_for(f"{prefix}.class_session", session_id=session.id))
-    return page_or_block("attendance/new.html", "content", prefix=prefix, form=form,
+                clock.beijing_to_utc(form.starts_at.data), form.late_after_minutes.data),
+            done="课堂已开设，请学员扫描二维码签到。", form=form)
+        if opened:
+            return redirect(view.url("class_session", session_id=opened.value.id))
+    return page_or_block("attendance/new.html", "content", view=view, form=form,
                          has_programmes=bool(programmes))
 
 
@@ -127,60 +126,51 @@ def _evidence(session: ClassSession) -> dict:
     return {"evidence": attendance.evidence_of(session.id)}
 
 
-def session_page(prefix: str, session_id: int, evidence_form: EvidenceForm | None = None):
+def session_page(session_id: int, evidence_form: EvidenceForm | None = None):
     session = db.session.scalar(_with_programme(sa.select(ClassSession))
                                 .where(ClassSession.id == _load(session_id).id))
     return page_or_block(
-        SESSION_TEMPLATE, "content", prefix=prefix, cs=session,
+        SESSION_TEMPLATE, "content", view=current_view(VIEWS), cs=session,
         programme_label=programme_label(session.programme),
         evidence_form=evidence_form or EvidenceForm(),
         **_qr(session), **_attendance(session), **_evidence(session),
     )
 
 
-def qr_block(prefix: str, session_id: int):
+def qr_block(session_id: int):
     """Polled every 30 s: a fresh code, or none once the session is closed."""
     session = _load(session_id)
-    return page_or_block(SESSION_TEMPLATE, "qr", prefix=prefix, cs=session, **_qr(session))
+    return page_or_block(SESSION_TEMPLATE, "qr", view=current_view(VIEWS), cs=session,
+                         **_qr(session))
 
 
-def attendees_block(prefix: str, session_id: int):
+def attendees_block(session_id: int):
     """Polled every 3 s: who has checked in, and 已签到 n / 应到 m."""
     session = _load(session_id)
-    return page_or_block(SESSION_TEMPLATE, "attendees", prefix=prefix, cs=session,
+    return page_or_block(SESSION_TEMPLATE, "attendees", view=current_view(VIEWS), cs=session,
                          **_attendance(session))
 
 
-def close(prefix: str, session_id: int):
+def close(session_id: int):
     session = _load(session_id)
-    try:
-        attendance.close_session(current_user, session)
-    except ServiceError as err:
-        db.session.rollback()
-        flash(err.message, "error")
-    else:
-        db.session.commit()
-        flash("已结束签到。", "success")
-    return redirect(url_for(f"{prefix}.class_session", session_id=session_id))
+    commit_or_refuse(lambda: attendance.close_session(current_user, session), done="已结束签到。")
+    return redirect(current_view(VIEWS).url("class_session", session_id=session_id))
 
 
-def add_evidence(prefix: str, session_id: int):
+def add_evidence(session_id: int):
     session = _load(session_id, "add_evidence")
     form = EvidenceForm()
     if form.validate_on_submit():
-        try:
-            attendance.add_evidence(current_user, session, form.photo.data)
-        except ServiceError as err:
-            db.session.rollback()
-            form.photo.errors.append(err.message)
-        else:
-            db.session.commit()
-            flash("照片已上传。", "success")
-            return redirect(url_for(f"{prefix}.class_session", session_id=session_id))
-    return session_page(prefix, session_id, evidence_form=form)
+        added = commit_or_refuse(
+            lambda: attendance.add_evidence(current_user, session, form.photo.data),
+            done="照片已上传。", flash_error=False)
+        if added:
+            return redirect(current_view(VIEWS).url("class_session", session_id=session_id))
+        form.photo.errors.append(added.error)
+    return session_page(session_id, evidence_form=form)
 
 
-ROUTES: tuple[Route, ...] = (
+SESSION_ROUTES: tuple[Route, ...] = (
     ("/sessions", "sessions", list_page, GET),
     ("/sessions/new", "new_session", new_page, GET_POST),
     ("/sessions/<int:session_id>", "class_session", session_page, GET),
