@@ -43,6 +43,7 @@ from portal.core import spreadsheets
 from portal.core.errors import ServiceError
 from portal.extensions import db, htmx
 from portal.models import CatalogueKind, CatalogueVersion, Occupation
+from portal.web.commit import commit_or_refuse
 from portal.web.render import page_or_block, toast
 from portal.web.routes import GET, GET_POST, POST, RouteTable
 
@@ -117,15 +118,12 @@ def update_occupation(occupation_id: int):
     form = OccupationEditForm(prefix=f"o{occupation.id}")
     if not form.validate_on_submit():
         return _row(occupation, form)
-    try:
-        changed = admin.update_occupation(current_user, occupation, form.name.data,
-                                          form.levels.data)
-    except ServiceError as err:
-        db.session.rollback()
-        form.form_errors.append(err.message)
+    saved = commit_or_refuse(lambda: admin.update_occupation(current_user, occupation,
+                                                             form.name.data, form.levels.data),
+                             form=form)
+    if not saved:
         return _row(occupation, form)
-    db.session.commit()
-    message = f"已保存：{occupation.code} {occupation.name}" if changed else "没有需要保存的修改"
+    message = f"已保存：{occupation.code} {occupation.name}" if saved.value else "没有需要保存的修改"
     if htmx and not htmx.boosted:
         return toast(_row_response(occupation), message, "occupationChanged")
     flash(message, "success")
@@ -139,17 +137,12 @@ def _row_response(occupation: Occupation):
 
 def new_occupation():
     form = OccupationForm()
-    if form.validate_on_submit():
-        try:
-            occupation = admin.create_occupation(current_user, form.code.data, form.name.data,
-                                                 form.levels.data)
-        except ServiceError as err:
-            db.session.rollback()
-            form.form_errors.append(err.message)
-        else:
-            db.session.commit()
-            flash(f"已添加：{occupation.code} {occupation.name}", "success")
-            return redirect(url_for("center.catalogues", q=occupation.code))
+    if form.validate_on_submit() and (added := commit_or_refuse(
+            lambda: admin.create_occupation(current_user, form.code.data, form.name.data,
+                                            form.levels.data), form=form)):
+        occupation = added.value
+        flash(f"已添加：{occupation.code} {occupation.name}", "success")
+        return redirect(url_for("center.catalogues", q=occupation.code))
     return render_template("center/catalogue/occupation_form.html", form=form, occ=None,
                            editing=True, **LABELS)
 
@@ -201,18 +194,14 @@ def new_catalogue_version(kind: str):
     base = base_version(kind, request.args.get("from", type=int), today())
     form = ListVersionForm(data=version_form_data(base, today())
                            if request.method == "GET" else None)
-    if form.validate_on_submit():
-        try:
-            version = admin.create_list_version(current_user, kind, form.effective_from.data,
-                                                form.occupation_ids.data, form.note.data)
-        except ServiceError as err:
-            db.session.rollback()
-            form.form_errors.append(err.message)
-        else:
-            db.session.commit()
-            flash(f"已保存{kind.label}：{version.effective_from} 起施行", "success")
-            return redirect(url_for("center.catalogue_version", kind=kind.value,
-                                    version_id=version.id))
+    if form.validate_on_submit() and (saved := commit_or_refuse(
+            lambda: admin.create_list_version(current_user, kind, form.effective_from.data,
+                                              form.occupation_ids.data, form.note.data),
+            form=form)):
+        version = saved.value
+        flash(f"已保存{kind.label}：{version.effective_from} 起施行", "success")
+        return redirect(url_for("center.catalogue_version", kind=kind.value,
+                                version_id=version.id))
     return render_template("center/catalogue/version_form.html", form=form, kind=kind,
                            base=base, today=today(), **LABELS)
 
@@ -264,19 +253,14 @@ def confirm_import(target: str):
         flash("导入预览已失效（可能已确认过或已重新上传），请重新上传文件", "error")
         return redirect(url_for("center.import_catalogue", target=target))
     effective_from = pending["effective_from"] and date.fromisoformat(pending["effective_from"])
-    try:
-        preview = admin.apply_import(current_user, target, data, effective_from, pending["note"])
-    except sheets.ImportRefused as err:
-        db.session.rollback()
-        flash(err.message, "error")
-        return _import_page(target, _import_form(target), err.preview)
-    except ServiceError as err:
-        db.session.rollback()
-        flash(err.message, "error")
+    applied = commit_or_refuse(
+        lambda: admin.apply_import(current_user, target, data, effective_from, pending["note"]))
+    if isinstance(applied.refusal, sheets.ImportRefused):  # the data changed since the preview
+        return _import_page(target, _import_form(target), applied.refusal.preview)
+    if not applied:
         return redirect(url_for("center.import_catalogue", target=target))
-    db.session.commit()
     admin.STASH.drop(session.pop(PENDING)["token"], current_app.config["UPLOAD_DIR"])
-    flash(sheets.import_summary(preview), "success")
+    flash(sheets.import_summary(applied.value), "success")
     if target == "occupations":
         return redirect(url_for("center.catalogues"))
     return redirect(url_for("center.catalogue_list", kind=target))
@@ -297,19 +281,14 @@ def parameters():
 
 def add_parameter():
     form = ParameterValueForm()
-    if form.validate_on_submit():
-        try:
-            row = admin.add_parameter_value(current_user, form.key.data, form.value.data,
-                                            form.effective_from.data, form.note.data)
-        except ServiceError as err:
-            db.session.rollback()
-            form.form_errors.append(err.message)
-        else:
-            db.session.commit()
-            spec = admin.SPECS[row.key]
-            flash(f"已保存：{spec.label} {row.value}{spec.unit}，{row.effective_from} 起施行",
-                  "success")
-            return redirect(url_for("center.parameters"))
+    if form.validate_on_submit() and (added := commit_or_refuse(
+            lambda: admin.add_parameter_value(current_user, form.key.data, form.value.data,
+                                              form.effective_from.data, form.note.data),
+            form=form)):
+        row, spec = added.value, admin.SPECS[added.value.key]
+        flash(f"已保存：{spec.label} {row.value}{spec.unit}，{row.effective_from} 起施行",
+              "success")
+        return redirect(url_for("center.parameters"))
     return _parameters_page(form)
 
 

@@ -16,11 +16,10 @@ from flask import (
 )
 from flask_login import current_user
 
-from portal import rules
 from portal.apprenticeship.enrolment import importer
 from portal.apprenticeship.enrolment import services as svc
 from portal.apprenticeship.enrolment.forms import ImportForm
-from portal.apprenticeship.enrolment.pages import message_of, programme_header
+from portal.apprenticeship.enrolment.queue_pages import programme_header
 from portal.apprenticeship.enrolment.registration_pages import (
     NOT_YET_APPROVED,
     load_programme,
@@ -28,8 +27,9 @@ from portal.apprenticeship.enrolment.registration_pages import (
 )
 from portal.core import spreadsheets
 from portal.core.errors import ServiceError
-from portal.extensions import db
 from portal.models import Programme
+from portal.web.commit import commit_or_refuse
+from portal.web.routes import GET, GET_POST, POST, Route
 
 IMPORT_TEMPLATE = "enrolment/import.html"
 PENDING_IMPORT = "enrolment_import"
@@ -91,14 +91,17 @@ def confirm(programme_id: int):
     if data is None:
         flash("没有待确认的导入文件，或预览已过期：请重新上传。", "error")
         return redirect(_import_url(programme_id))
-    try:
-        count = importer.apply(current_user, programme, data)
-    except (ServiceError, rules.RuleViolation) as err:
-        db.session.rollback()
-        _forget_import()
-        flash(message_of(err), "error")
-        return redirect(_import_url(programme_id))
-    db.session.commit()
+    imported = commit_or_refuse(lambda: importer.apply(current_user, programme, data))
     _forget_import()
-    flash(f"已导入并提交 {count} 名学徒报名，等待区人社局审核。", "success")
+    if not imported:
+        return redirect(_import_url(programme_id))
+    flash(f"已导入并提交 {imported.value} 名学徒报名，等待区人社局审核。", "success")
     return redirect(roster_url(programme_id))
+
+
+ROUTES: tuple[Route, ...] = (
+    ("/enrolments/import-template.xlsx", "enrolment_import_template", template_download, GET),
+    ("/programmes/<int:programme_id>/apprentices/import", "import_enrolments", upload, GET_POST),
+    ("/programmes/<int:programme_id>/apprentices/import/confirm", "confirm_enrolment_import",
+     confirm, POST),
+)

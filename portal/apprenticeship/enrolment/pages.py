@@ -1,250 +1,33 @@
-"""Apprentice (enrolment) pages shared by the role blueprints: one logic, each role's view.
+"""The apprentice (enrolment) pages of each role blueprint (AP-W2, AP-A1, C-PII).
 
-The queue, inline and bulk review, the detail page and the audited full-ID view serve every
-role. The enterprise's own side of AP-W2 is in ``enrolment_registration_pages`` (one at a
-time) and ``enrolment_import_pages`` (from Excel).
-
-C-PII: every list and list fragment shows masked ID numbers and mobiles; the full values
-appear only in the response to an explicit POST on the detail page, which is audited.
+The list, the review, the detail page and the audited full-ID view are in ``queue_pages``;
+the enterprise's registration in ``registration_pages`` and its Excel import in
+``import_pages``.
 """
 
-import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, request, url_for
-from flask_login import current_user
-from sqlalchemy.orm import contains_eager, joinedload
-
-from portal import rules
-from portal.apprenticeship.enrolment import services as svc
-from portal.apprenticeship.enrolment.trainee_accounts import reveal_identity
-from portal.core import audit
-from portal.core.access import enrolments_for, get_or_404_for, programmes_for
-from portal.core.errors import ServiceError
-from portal.core.workflow import Decision
-from portal.extensions import db
-from portal.models import (
-    Apprentice,
-    Document,
-    Enrolment,
-    EnrolmentState,
-    Occupation,
-    Organisation,
-    Programme,
-    ReviewState,
-    TrainingAgreement,
+from portal.apprenticeship.enrolment import import_pages, registration_pages
+from portal.apprenticeship.enrolment.queue_pages import (
+    bulk_approve,
+    counts,
+    decide,
+    detail,
+    queue_page,
+    reveal,
 )
-from portal.web.render import page_or_block, toast
+from portal.web.routes import GET, POST, Route, RouteTable
 
-QUEUE_TEMPLATE = "enrolment/queue.html"
-DETAIL_TEMPLATE = "enrolment/detail.html"
-DEFAULT_STATUS = {"district": EnrolmentState.SUBMITTED.value}
-EVENT = "enrolmentReviewed"
-# The search box takes a name, or the last four characters of an ID number: never the
-# whole number, which would end up in the address bar (hx-push-url) and in server logs.
-_ID_TAIL = 4
+_LIST: tuple[Route, ...] = (
+    ("/enrolments", "enrolments", queue_page, GET),
+    ("/enrolments/<int:enrolment_id>", "enrolment", detail, GET),
+    ("/enrolments/<int:enrolment_id>/identity", "enrolment_identity", reveal, POST),
+)
+_COUNTS: tuple[Route, ...] = (("/enrolments/counts", "enrolment_counts", counts, GET),)
 
-
-def eager(q: sa.Select) -> sa.Select:
-    return q.options(
-        joinedload(Enrolment.programme).joinedload(Programme.occupation),
-        joinedload(Enrolment.programme).joinedload(Programme.enterprise),
-    )
-
-
-def load(enrolment_id: int, action: str = "view") -> Enrolment:
-    return get_or_404_for(current_user, Enrolment, enrolment_id, action)
-
-
-def message_of(err) -> str:
-    return getattr(err, "message", None) or str(err)
-
-
-# ------------------------------------------------------------------------------ queue
-
-
-def queue_filters(prefix: str) -> dict:
-    """Whitelisted query-string filters of an apprentice list."""
-    default = DEFAULT_STATUS.get(prefix, "all")
-    status = request.args.get("status", default)
-    if status not in {s.value for s in EnrolmentState} | {"all"}:
-        status = default
-    q = request.args.get("q", "").strip()[:32]
-    return {"status": status, "programme_id": request.args.get("programme_id", type=int), "q": q}
-
-
-def _search(q: str) -> sa.ColumnElement[bool]:
-    tail = rules.normalise_identifier(q)
-    clauses = [Apprentice.name.contains(q, autoescape=True)]
-    if len(tail) == _ID_TAIL and tail.isascii() and tail.isalnum():
-        clauses.append(Apprentice.resident_id.endswith(tail, autoescape=True))
-    return sa.or_(*clauses)
-
-
-def filtered(filters: dict) -> sa.Select:
-    q = (enrolments_for(current_user)
-         .join(Apprentice, Apprentice.id == Enrolment.apprentice_id)
-         .options(contains_eager(Enrolment.apprentice)))
-    if filters["status"] != "all":
-        q = q.where(Enrolment.state == filters["status"])
-    if filters["programme_id"]:
-        q = q.where(Enrolment.programme_id == filters["programme_id"])
-    if filters["q"]:
-        q = q.where(_search(filters["q"]))
-    return q.order_by(Enrolment.submitted_at.is_(None), Enrolment.submitted_at, Enrolment.id)
-
-
-def status_counts() -> dict:
-    q = enrolments_for(current_user).with_only_columns(Enrolment.state, sa.func.count())
-    return dict(db.session.execute(q.group_by(Enrolment.state)).all())
-
-
-def programme_choices() -> list[tuple[int, str]]:
-    """Approved programmes in scope, for the filter (one query)."""
-    rows = db.session.execute(
-        programmes_for(current_user)
-        .with_only_columns(Programme.id, Organisation.name, Occupation.name, Programme.level,
-                           Programme.start_date)
-        .join(Organisation, Organisation.id == Programme.enterprise_id)
-        .join(Occupation, Occupation.id == Programme.occupation_id)
-        .where(Programme.state == ReviewState.APPROVED)
-        .order_by(Programme.start_date.desc(), Programme.id)
-    )
-    return [(pid, f"{org} · {occupation} · {rules.LEVEL_LABELS.get(level, level)}（{start}）")
-            for pid, org, occupation, level, start in rows]
-
-
-def queue_page(prefix: str, **extra):
-    filters = queue_filters(prefix)
-    page = db.paginate(eager(filtered(filters)), per_page=current_app.config["PAGE_SIZE"],
-                       error_out=False)
-    return page_or_block(QUEUE_TEMPLATE, "results", page=page, prefix=prefix, filters=filters,
-                         counts=status_counts(), states=list(EnrolmentState),
-                         programmes=programme_choices(), **extra)
-
-
-def counts(prefix: str):
-    if not request.headers.get("HX-Request"):
-        return queue_page(prefix)
-    return page_or_block(QUEUE_TEMPLATE, "counts", prefix=prefix, counts=status_counts(),
-                         states=list(EnrolmentState), filters=queue_filters(prefix))
-
-
-def _row(prefix: str, enrolment_id: int, message: str, level: str, row_error: str | None = None):
-    enrolment = db.session.scalar(eager(sa.select(Enrolment)).options(
-        joinedload(Enrolment.apprentice)).where(Enrolment.id == enrolment_id))
-    response = page_or_block(QUEUE_TEMPLATE, "row", e=enrolment, prefix=prefix,
-                             row_error=row_error)
-    return toast(response, message, event=EVENT if level == "success" else None, level=level)
-
-
-def decide(prefix: str, enrolment_id: int):
-    """Inline review: htmx gets the row back in place (plus a toast); plain POST redirects."""
-    enrolment = load(enrolment_id)
-    try:
-        decision = Decision(request.form.get("decision", ""))
-    except ValueError:
-        abort(400)
-    name = db.session.scalar(sa.select(Apprentice.name)
-                             .where(Apprentice.id == enrolment.apprentice_id))
-    try:
-        svc.district_review(current_user, enrolment, decision, request.form.get("comment", ""))
-    except (ServiceError, rules.RuleViolation) as err:
-        db.session.rollback()
-        return _refused(prefix, enrolment_id, message_of(err))
-    db.session.commit()
-    message = f"已{decision.label}：{name}" + ("，学籍已建立" if decision == Decision.APPROVE else "")
-    if not request.headers.get("HX-Request"):
-        flash(message, "success")
-        return redirect(url_for(f"{prefix}.enrolment", enrolment_id=enrolment_id))
-    return _row(prefix, enrolment_id, message, "success")
-
-
-def _refused(prefix: str, enrolment_id: int, message: str):
-    if not request.headers.get("HX-Request"):
-        flash(message, "error")
-        return redirect(url_for(f"{prefix}.enrolment", enrolment_id=enrolment_id))
-    return _row(prefix, enrolment_id, message, "error", row_error=message)
-
-
-def bulk_approve(prefix: str):
-    """Approve the ticked rows in one request; per-row results (see services.approve_many)."""
-    ids = sorted({int(i) for i in request.form.getlist("ids") if i.isdigit()})[:200]
-    if not ids:
-        return _bulk_done(prefix, "请先勾选要通过的学徒", "error", {})
-    chosen = list(db.session.scalars(enrolments_for(current_user).where(Enrolment.id.in_(ids))
-                                     .order_by(Enrolment.id)))
-    if len(chosen) != len(ids):
-        abort(404)  # a forged or out-of-district id: nothing is changed
-    result = svc.approve_many(current_user, chosen)
-    db.session.commit()
-    message = f"已通过 {len(result.approved)} 人，学籍已建立"
-    if result.refused:
-        message += f"；{len(result.refused)} 人未通过，原因见对应行"
-    return _bulk_done(prefix, message, "success" if result.approved else "error", result.refused)
-
-
-def _bulk_done(prefix: str, message: str, level: str, refused: dict[int, str]):
-    if not request.headers.get("HX-Request"):
-        flash(message, level)
-        for enrolment_id, why in refused.items():
-            flash(f"#{enrolment_id}：{why}", "error")
-        return redirect(url_for(f"{prefix}.enrolments", **request.args))
-    response = queue_page(prefix, row_errors=refused)
-    return toast(response, message, event=EVENT if level == "success" else None, level=level)
-
-
-# ------------------------------------------------------------------------------ detail
-
-
-def programme_header(programme: Programme) -> dict:
-    """Names and seats shown above a programme's apprentice pages, in one query."""
-    enterprise, occupation = db.session.execute(sa.select(
-        sa.select(Organisation.name).where(Organisation.id == programme.enterprise_id)
-        .scalar_subquery(),
-        sa.select(Occupation.name).where(Occupation.id == programme.occupation_id)
-        .scalar_subquery(),
-    )).one()
-    return {"enterprise": enterprise, "occupation": occupation,
-            "level": rules.LEVEL_LABELS.get(programme.level, programme.level),
-            "seats_left": programme.planned_count - programme.enrolled_count}
-
-
-def detail_context(enrolment: Enrolment) -> dict:
-    full = db.session.scalar(eager(sa.select(Enrolment)).options(joinedload(Enrolment.apprentice))
-                             .where(Enrolment.id == enrolment.id))
-    agreement = (db.session.get(TrainingAgreement, full.agreement_id)
-                 if full.agreement_id else None)
-    document = (db.session.get(Document, agreement.document_id)
-                if agreement is not None and agreement.document_id else None)
-    return {
-        "e": full,
-        "person": full.apprentice,
-        "agreement": agreement,
-        "agreement_document": document,
-        "timeline": audit.timeline(svc.OBJECT_TYPE, full.id),
-        "hire_types": rules.HIRE_TYPES,
-    }
-
-
-def detail(prefix: str, enrolment_id: int, *, status_code: int = 200, **extra):
-    enrolment = load(enrolment_id)
-    response = page_or_block(DETAIL_TEMPLATE, "content", prefix=prefix, status_code=status_code,
-                             **detail_context(enrolment), **extra)
-    return response
-
-
-def private(response):
-    """Pages with a full ID number or a password are never cached."""
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
-def reveal(prefix: str, enrolment_id: int):
-    """C-PII: the explicit, audited 查看完整证件号码 (POST: never a URL with the number)."""
-    enrolment = load(enrolment_id, "view_full_id")
-    identity = reveal_identity(current_user, enrolment)
-    db.session.commit()
-    if request.headers.get("HX-Request"):
-        return private(page_or_block(DETAIL_TEMPLATE, "identity", prefix=prefix,
-                                      e=enrolment, identity=identity,
-                                      person=db.session.get(Apprentice, enrolment.apprentice_id)))
-    return private(detail(prefix, enrolment_id, identity=identity))
+ROUTES: RouteTable = {
+    "district": _LIST + _COUNTS + (
+        ("/enrolments/approve", "bulk_approve_enrolments", bulk_approve, POST),
+        ("/enrolments/<int:enrolment_id>/review", "review_enrolment", decide, POST),
+    ),
+    "center": _LIST + _COUNTS,
+    "enterprise": _LIST + registration_pages.ROUTES + import_pages.ROUTES,
+}

@@ -1,7 +1,7 @@
 """The enterprise's side of 学徒报名 (AP-W2): the programme's roster, the registration form
 with live checks, correction (AP-W4), submission, training agreements (AP-A1) and initial
 passwords. Only the programme's own enterprise registers; the Excel import is in
-``enrolment_import_pages``, the detail page and the review in ``enrolment_pages``.
+``import_pages``, the list, the detail page and the review in ``queue_pages``.
 """
 
 import sqlalchemy as sa
@@ -14,20 +14,20 @@ from portal.apprenticeship.enrolment import services as svc
 from portal.apprenticeship.enrolment.agreements import record_agreement
 from portal.apprenticeship.enrolment.checks import Registration, params_for
 from portal.apprenticeship.enrolment.forms import AgreementForm, EnrolmentForm
-from portal.apprenticeship.enrolment.pages import (
+from portal.apprenticeship.enrolment.queue_pages import (
     DETAIL_TEMPLATE,
     detail,
     load,
-    message_of,
     private,
     programme_header,
 )
 from portal.apprenticeship.enrolment.trainee_accounts import reset_initial_password
 from portal.core.access import can, enrolments_for, get_or_404_for
-from portal.core.errors import ServiceError
-from portal.extensions import db
+from portal.extensions import db, htmx
 from portal.models import Apprentice, Enrolment, EnrolmentState, Programme
+from portal.web.commit import commit_or_refuse
 from portal.web.render import page_or_block
+from portal.web.routes import GET, GET_POST, POST, Route
 
 FORM_TEMPLATE = "enrolment/form.html"
 ROSTER_TEMPLATE = "enrolment/roster.html"
@@ -81,15 +81,12 @@ def new_registration(programme_id: int):
         return redirect(url_for("enterprise.programme", programme_id=programme_id))
     form = EnrolmentForm(params=params_for(programme))
     if form.validate_on_submit():
-        try:
-            enrolment = svc.register(current_user, programme, form.registration())
-        except (ServiceError, rules.RuleViolation) as err:
-            db.session.rollback()
-            _show_refusal(form, err)
-        else:
-            db.session.commit()
-            flash("已保存为草稿。请登记培训协议，并提交区人社局审核。", "success")
-            return redirect(_detail_url(enrolment.id))
+        saved = commit_or_refuse(lambda: svc.register(current_user, programme, form.registration()),
+                                 done="已保存为草稿。请登记培训协议，并提交区人社局审核。",
+                                 flash_error=False)
+        if saved:
+            return redirect(_detail_url(saved.value.id))
+        _show_refusal(form, saved.refusal)
     return _form_page(form, programme)
 
 
@@ -115,43 +112,28 @@ def edit_registration(enrolment_id: int):
     form = EnrolmentForm(params=params_for(programme), data=data,
                          current=Registration.of(enrolment, person))
     if form.validate_on_submit():
-        try:
-            svc.update(current_user, enrolment, form.registration())
-        except (ServiceError, rules.RuleViolation) as err:
-            db.session.rollback()
-            _show_refusal(form, err)
-        else:
-            db.session.commit()
-            flash("修改已保存。", "success")
+        saved = commit_or_refuse(lambda: svc.update(current_user, enrolment, form.registration()),
+                                 done="修改已保存。", flash_error=False)
+        if saved:
             return redirect(_detail_url(enrolment_id))
+        _show_refusal(form, saved.refusal)
     return _form_page(form, programme, enrolment)
 
 
 def submit(enrolment_id: int):
     """Submit one registration to the district (takes a seat); back to its detail page."""
     enrolment = load(enrolment_id)
-    try:
-        svc.submit(current_user, enrolment)
-    except (ServiceError, rules.RuleViolation) as err:
-        db.session.rollback()
-        flash(message_of(err), "error")
-    else:
-        db.session.commit()
-        flash("已提交所在区人社局审核，并占用一个核定名额。", "success")
+    commit_or_refuse(lambda: svc.submit(current_user, enrolment),
+                     done="已提交所在区人社局审核，并占用一个核定名额。")
     return redirect(_detail_url(enrolment_id))
 
 
 def submit_all(programme_id: int):
     """Submit every draft and returned registration of the programme: all, or none."""
     programme = load_programme(programme_id)
-    try:
-        count = svc.submit_all(current_user, programme)
-    except (ServiceError, rules.RuleViolation) as err:
-        db.session.rollback()
-        flash(message_of(err), "error")
-    else:
-        db.session.commit()
-        flash(f"已提交 {count} 名学徒报名，等待区人社局审核。", "success")
+    submitted = commit_or_refuse(lambda: svc.submit_all(current_user, programme))
+    if submitted:
+        flash(f"已提交 {submitted.value} 名学徒报名，等待区人社局审核。", "success")
     return redirect(roster_url(programme_id))
 
 
@@ -160,15 +142,9 @@ def _record_agreement(programme: Programme, ids, *, collective: bool) -> bool:
     if not form.validate_on_submit():
         flash("；".join(e for errors in form.errors.values() for e in errors), "error")
         return False
-    try:
-        record_agreement(current_user, programme, ids, form.signed_on.data,
-                         collective=collective, note=form.note.data, upload=form.upload)
-    except (ServiceError, rules.RuleViolation) as err:
-        db.session.rollback()
-        flash(message_of(err), "error")
-        return False
-    db.session.commit()
-    return True
+    return bool(commit_or_refuse(
+        lambda: record_agreement(current_user, programme, ids, form.signed_on.data,
+                                 collective=collective, note=form.note.data, upload=form.upload)))
 
 
 def agreement(enrolment_id: int):
@@ -194,7 +170,23 @@ def initial_password(enrolment_id: int):
     enrolment = load(enrolment_id, "reset_password")
     issued = reset_initial_password(current_user, enrolment)
     db.session.commit()
-    if request.headers.get("HX-Request"):
+    if htmx:
         return private(page_or_block(DETAIL_TEMPLATE, "password", issued=issued, e=enrolment))
-    return private(detail("enterprise", enrolment_id, issued=issued,
-                          agreement_form=AgreementForm()))
+    return private(detail(enrolment_id, issued=issued))
+
+
+ROUTES: tuple[Route, ...] = (
+    ("/programmes/<int:programme_id>/apprentices", "programme_apprentices", roster, GET),
+    ("/programmes/<int:programme_id>/apprentices/new", "new_enrolment", new_registration,
+     GET_POST),
+    ("/programmes/<int:programme_id>/apprentices/check/<field>", "check_enrolment_field",
+     check_field, POST),
+    ("/enrolments/<int:enrolment_id>/edit", "edit_enrolment", edit_registration, GET_POST),
+    ("/enrolments/<int:enrolment_id>/submit", "submit_enrolment", submit, POST),
+    ("/programmes/<int:programme_id>/apprentices/submit", "submit_all_enrolments", submit_all,
+     POST),
+    ("/enrolments/<int:enrolment_id>/agreement", "enrolment_agreement", agreement, POST),
+    ("/programmes/<int:programme_id>/apprentices/agreement", "record_collective_agreement",
+     collective_agreement, POST),
+    ("/enrolments/<int:enrolment_id>/password", "enrolment_password", initial_password, POST),
+)

@@ -19,7 +19,14 @@ from portal.apprenticeship.programmes import services as programmes
 from portal.catalogue import lookups as catalogues
 from portal.catalogue.institutions import approved_institutions
 from portal.extensions import db
-from portal.models import CatalogueKind, Occupation, Organisation, OrgKind, ReviewState
+from portal.models import (
+    CatalogueKind,
+    Occupation,
+    Organisation,
+    OrgKind,
+    Programme,
+    ReviewState,
+)
 from portal.web.validators import add_rule_errors, choices
 
 # Where each refused rule is shown on the form.
@@ -113,6 +120,30 @@ class ProgrammeForm(FlaskForm):
 
     def plan_data(self) -> dict:
         return {name: self[name].data for name in programmes.PLAN_FIELDS}
+
+    @staticmethod
+    def data_of(programme: Programme) -> dict:
+        """A stored programme as this form's data (the edit page before its first POST)."""
+        data = {name: getattr(programme, name) for name in programmes.PLAN_FIELDS}
+        data["delivery_modes"] = [m for m in programme.delivery_modes.split(",") if m]
+        return data
+
+    def plan_summary(self) -> dict:
+        """AP-C1 shares and warning, AP-C4 credits against the level's requirement, live."""
+        hours = [self[name].data if isinstance(self[name].data, int) and self[name].data >= 0
+                 else 0
+                 for name in ("general_hours", "theory_hours", "practice_hours",
+                              "centralised_hours", "on_job_hours")]
+        level = self.level.data if self.level.data in rules.TRAINABLE_LEVELS else None
+        credits = rules.credits_for_hours(hours[3] + hours[4])
+        required = rules.required_credits(level) if level else None
+        return {
+            "shares": rules.course_ratio_shares(*hours[:3]),
+            "ratio_warnings": rules.course_ratio_warnings(*hours[:3]),
+            "credits": credits,
+            "required_credits": required,
+            "credits_short": level is not None and not rules.training_complete(level, *hours[3:]),
+        }
 
     def validate(self, extra_validators=None) -> bool:
         if not super().validate(extra_validators):

@@ -1,28 +1,62 @@
-"""Programme pages shared by the role blueprints: one logic, each role's step."""
+"""Programme pages: each role's list and detail, the review steps (district, then centre),
+the training partner's confirmation and the enterprise's application (AP-W1, AP-W4)."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from flask import current_app, flash, redirect, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import aliased, joinedload
 
 from portal import rules
 from portal.apprenticeship.programmes import services as programmes
+from portal.apprenticeship.programmes.forms import ProgrammeForm
 from portal.apprenticeship.quality import services as rates
 from portal.catalogue import lookups as catalogues
 from portal.core import audit
 from portal.core.access import can, get_or_404_for, programmes_for
-from portal.core.errors import ServiceError
-from portal.extensions import db
+from portal.extensions import db, htmx
 from portal.models import District, Document, Occupation, Organisation, Programme, ReviewState
 from portal.web import review as review_actions
+from portal.web.commit import commit_or_refuse
 from portal.web.render import page_or_block
-from portal.web.routes import GET, POST, Route
+from portal.web.routes import GET, GET_POST, POST, RoleView, Route, RouteTable, current_view
 
-REVIEW_STEPS = {"district": programmes.district_review, "center": programmes.center_review}
-DEFAULT_STATUS = {"district": ReviewState.SUBMITTED, "center": ReviewState.DISTRICT_APPROVED}
 QUEUE_TEMPLATE = "programme/list.html"
+FORM_TEMPLATE = "programme/form.html"
+
+
+@dataclass(frozen=True)
+class ProgrammeView(RoleView):
+    """A role's programme pages: its list's title, its review step, the links it offers."""
+
+    title: str = "培训项目"
+    default_status: ReviewState | None = None  # a review queue opens on the step's work
+    review: Callable | None = None  # the step's service (district, then centre)
+    review_action: str = ""  # the step's permission in can()
+    city_wide: bool = False  # the centre filters and lists by district
+    applies: bool = False  # the enterprise applies and registers apprentices
+    trains: bool = False  # the training partners: mentors, credits, class sessions
+
+    @property
+    def reviews(self) -> bool:
+        return self.review is not None
+
+
+VIEWS = {
+    "district": ProgrammeView(blueprint="district", title="培训项目审核",
+                              default_status=ReviewState.SUBMITTED,
+                              review=programmes.district_review,
+                              review_action="district_review"),
+    "center": ProgrammeView(blueprint="center", title="培训项目复核（全市）",
+                            default_status=ReviewState.DISTRICT_APPROVED,
+                            review=programmes.center_review, review_action="center_review",
+                            city_wide=True),
+    "enterprise": ProgrammeView(blueprint="enterprise", applies=True, trains=True),
+    "institution": ProgrammeView(blueprint="institution", title="合作培训项目", trains=True),
+}
 
 
 def _eager(q: sa.Select) -> sa.Select:
@@ -39,9 +73,9 @@ def _date_arg(name: str) -> date | None:
         return None
 
 
-def queue_filters(prefix: str) -> dict:
+def queue_filters(view: ProgrammeView) -> dict:
     """Whitelisted query-string filters of a programme list."""
-    default = DEFAULT_STATUS.get(prefix)
+    default = view.default_status
     status = request.args.get("status", default.value if default else "all")
     if status not in {s.value for s in ReviewState} | {"all"}:
         status = default.value if default else "all"
@@ -55,14 +89,14 @@ def queue_filters(prefix: str) -> dict:
     }
 
 
-def filtered(prefix: str, filters: dict) -> sa.Select:
+def filtered(view: ProgrammeView, filters: dict) -> sa.Select:
     enterprise = aliased(Organisation)
     q = programmes_for(current_user).join(enterprise, enterprise.id == Programme.enterprise_id)
     if filters["status"] != "all":
         q = q.where(Programme.state == filters["status"])
     if filters["occupation_id"]:
         q = q.where(Programme.occupation_id == filters["occupation_id"])
-    if filters["district"] and prefix == "center":
+    if filters["district"] and view.city_wide:
         q = q.where(Programme.district_code == filters["district"])
     if filters["start_from"]:
         q = q.where(Programme.start_date >= filters["start_from"])
@@ -80,24 +114,26 @@ def status_counts() -> dict:
     return dict(db.session.execute(q.group_by(Programme.state)).all())
 
 
-def list_page(prefix: str):
-    filters = queue_filters(prefix)
-    page = db.paginate(_eager(filtered(prefix, filters)),
+def list_page():
+    view = current_view(VIEWS)
+    filters = queue_filters(view)
+    page = db.paginate(_eager(filtered(view, filters)),
                        per_page=current_app.config["PAGE_SIZE"], error_out=False)
     return page_or_block(
-        QUEUE_TEMPLATE, "results", page=page, prefix=prefix, filters=filters,
+        QUEUE_TEMPLATE, "results", page=page, view=view, filters=filters,
         counts=status_counts(), states=list(ReviewState),
         occupations=db.session.scalars(sa.select(Occupation).order_by(Occupation.code)).all(),
-        districts=_districts() if prefix == "center" else [],
+        districts=_districts() if view.city_wide else [],
         urgent=_urgent_flags(page.items),
     )
 
 
-def counts(prefix: str):
-    if not request.headers.get("HX-Request"):
-        return list_page(prefix)
-    return page_or_block(QUEUE_TEMPLATE, "counts", prefix=prefix, counts=status_counts(),
-                         states=list(ReviewState), filters=queue_filters(prefix))
+def counts():
+    if not htmx:
+        return list_page()
+    view = current_view(VIEWS)
+    return page_or_block(QUEUE_TEMPLATE, "counts", view=view, counts=status_counts(),
+                         states=list(ReviewState), filters=queue_filters(view))
 
 
 def _districts():
@@ -149,27 +185,28 @@ def detail_context(programme: Programme) -> dict:
     }
 
 
-def detail(prefix: str, programme_id: int, error: str | None = None):
+def detail(programme_id: int):
     programme = load(programme_id)
-    return page_or_block("programme/detail.html", "content", prefix=prefix, error=error,
+    return page_or_block("programme/detail.html", "content", view=current_view(VIEWS),
                          **detail_context(programme))
 
 
-def decide(prefix: str, programme_id: int):
+def decide(programme_id: int):
     """Inline review: htmx gets the row back in place (plus a toast); plain POST redirects."""
+    view = current_view(VIEWS)
     programme = load(programme_id)
     return review_actions.decide(
-        REVIEW_STEPS[prefix], programme, label=_enterprise_name(programme),
+        view.review, programme, label=_enterprise_name(programme),
         event="programmeReviewed",
-        render_row=lambda row_error: _row(prefix, programme_id, row_error),
-        detail_url=url_for(f"{prefix}.programme", programme_id=programme_id),
-        list_url=url_for(f"{prefix}.programmes"),
+        render_row=lambda row_error: _row(view, programme_id, row_error),
+        detail_url=view.url("programme", programme_id=programme_id),
+        list_url=view.url("programmes"),
     )
 
 
-def _row(prefix: str, programme_id: int, row_error: str | None = None):
+def _row(view: ProgrammeView, programme_id: int, row_error: str | None = None):
     programme = db.session.scalar(_eager(sa.select(Programme)).where(Programme.id == programme_id))
-    return page_or_block(QUEUE_TEMPLATE, "row", p=programme, prefix=prefix,
+    return page_or_block(QUEUE_TEMPLATE, "row", p=programme, view=view,
                          row_error=row_error, urgent=_urgent_flags([programme]))
 
 
@@ -178,52 +215,105 @@ def _enterprise_name(programme: Programme) -> str:
                              .where(Organisation.id == programme.enterprise_id)) or ""
 
 
-def act(prefix: str, programme_id: int, action, done: str):
+def _act(programme_id: int, action, done: str):
     """Run a one-click service action (submit, confirm) and come back to the detail page."""
     programme = load(programme_id)
-    try:
-        action(current_user, programme)
-    except (ServiceError, rules.RuleViolation) as err:
-        db.session.rollback()
-        flash(getattr(err, "message", None) or str(err), "error")
-    else:
-        db.session.commit()
-        flash(done, "success")
-    return redirect(url_for(f"{prefix}.programme", programme_id=programme_id))
+    commit_or_refuse(lambda: action(current_user, programme), done=done)
+    return redirect(current_view(VIEWS).url("programme", programme_id=programme_id))
 
 
-def can_edit(programme: Programme) -> bool:
-    return can(current_user, "edit", programme)
+def confirm(programme_id: int):
+    """AP-W1: the training partner confirms its share of the plan."""
+    return _act(programme_id, programmes.institution_confirm,
+                "已确认本机构承担的培训内容，企业可提交审核。")
 
 
-def form_data(programme: Programme) -> dict:
-    """A stored programme as ProgrammeForm data."""
-    data = {name: getattr(programme, name) for name in programmes.PLAN_FIELDS}
-    data["delivery_modes"] = [m for m in programme.delivery_modes.split(",") if m]
-    return data
+# ------------------------------------------------------------------------------ application
+# The enterprise's own programme applications (AP-W1, AP-W4).
 
 
-def plan_summary(form) -> dict:
-    """AP-C1 shares and warning, AP-C4 credits against the level's requirement."""
-    hours = [form[name].data if isinstance(form[name].data, int) and form[name].data >= 0 else 0
-             for name in ("general_hours", "theory_hours", "practice_hours",
-                          "centralised_hours", "on_job_hours")]
-    level = form.level.data if form.level.data in rules.TRAINABLE_LEVELS else None
-    credits = rules.credits_for_hours(hours[3] + hours[4])
-    required = rules.required_credits(level) if level else None
-    return {
-        "shares": rules.course_ratio_shares(*hours[:3]),
-        "ratio_warnings": rules.course_ratio_warnings(*hours[:3]),
-        "credits": credits,
-        "required_credits": required,
-        "credits_short": level is not None and not rules.training_complete(level, *hours[3:]),
-    }
+def _enterprise() -> Organisation:
+    return get_or_404_for(current_user, Organisation, current_user.org_id)
 
 
-# The review queue of a step (district, then centre), bound to each reviewing blueprint.
-REVIEW_ROUTES: tuple[Route, ...] = (
+def _save(form: ProgrammeForm, programme=None):
+    """Create or update through the service; None when refused (errors are on the form)."""
+    files = (request.files.get("agreement"), request.files.get("entrustment_agreement"))
+    if programme is None:
+        saved = commit_or_refuse(
+            lambda: programmes.create(current_user, form.plan_data(), *files), form=form)
+        return saved.value
+    saved = commit_or_refuse(
+        lambda: programmes.update(current_user, programme, form.plan_data(), *files), form=form)
+    return programme if saved else None
+
+
+def _form_page(form: ProgrammeForm, enterprise: Organisation, programme=None):
+    return render_template(FORM_TEMPLATE, form=form, enterprise=enterprise, programme=programme,
+                           may_entrust=rules.may_entrust(enterprise.size or "large"))
+
+
+def new_programme():
+    enterprise = _enterprise()
+    form = ProgrammeForm(enterprise)
+    if form.validate_on_submit() and (programme := _save(form)):
+        flash("项目已保存为草稿。请通知合作培训机构确认，再提交区人社局审核。", "success")
+        return redirect(url_for("enterprise.programme", programme_id=programme.id))
+    return _form_page(form, enterprise)
+
+
+def edit_programme(programme_id: int):
+    programme = get_or_404_for(current_user, Programme, programme_id)
+    if not can(current_user, "edit", programme):
+        flash("该项目已提交，不能修改（规则 AP-W4）", "error")
+        return redirect(url_for("enterprise.programme", programme_id=programme_id))
+    enterprise = _enterprise()
+    posted = request.method == "POST"
+    form = ProgrammeForm(enterprise, obj=None if posted else programme,
+                         data=None if posted else ProgrammeForm.data_of(programme))
+    if form.validate_on_submit() and _save(form, programme):
+        flash("修改已保存。内容变更后须由合作培训机构重新确认。", "success")
+        return redirect(url_for("enterprise.programme", programme_id=programme_id))
+    return _form_page(form, enterprise, programme)
+
+
+def submit_programme(programme_id: int):
+    return _act(programme_id, programmes.submit, "已提交所在区人社局审核。")
+
+
+def check_plan():
+    """Live AP-C1 (warning) and AP-C4 (credits) feedback while the plan is typed."""
+    form = ProgrammeForm(_enterprise())
+    return page_or_block(FORM_TEMPLATE, "plan_check", form=form, plan=form.plan_summary())
+
+
+def institution_options():
+    """The institution choices for the chosen occupation and start date (AP-I2, AP-I4)."""
+    form = ProgrammeForm(_enterprise(), formdata=request.args)
+    return page_or_block(FORM_TEMPLATE, "institution_field", form=form)
+
+
+_LIST: tuple[Route, ...] = (
     ("/programmes", "programmes", list_page, GET),
-    ("/programmes/counts", "programme_counts", counts, GET),
     ("/programmes/<int:programme_id>", "programme", detail, GET),
+)
+# The review queue of a step (district, then centre).
+_REVIEW: tuple[Route, ...] = _LIST + (
+    ("/programmes/counts", "programme_counts", counts, GET),
     ("/programmes/<int:programme_id>/review", "review_programme", decide, POST),
 )
+ROUTES: RouteTable = {
+    "district": _REVIEW,
+    "center": _REVIEW,
+    "enterprise": _LIST + (
+        ("/programmes/new", "new_programme", new_programme, GET_POST),
+        ("/programmes/<int:programme_id>/edit", "edit_programme", edit_programme, GET_POST),
+        ("/programmes/<int:programme_id>/submit", "submit_programme", submit_programme, POST),
+        ("/programmes/check-plan", "check_programme_plan", check_plan, POST),
+        ("/programmes/institution-options", "programme_institution_options",
+         institution_options, GET),
+    ),
+    "institution": _LIST + (
+        ("/programmes/<int:programme_id>/confirm", "confirm_programme", confirm, POST),
+    ),
+}

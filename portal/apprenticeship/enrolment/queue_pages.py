@@ -1,0 +1,279 @@
+"""Apprentice (enrolment) pages every role shares: the list, the district's inline and bulk
+review (AP-W2), the detail page and the audited full-ID view. The enterprise's own side of
+AP-W2 is in ``registration_pages`` (one at a time) and ``import_pages`` (from Excel).
+
+C-PII: every list and list fragment shows masked ID numbers and mobiles; the full values
+appear only in the response to an explicit POST on the detail page, which is audited.
+"""
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import abort, current_app, flash, redirect, request
+from flask_login import current_user
+from sqlalchemy.orm import contains_eager, joinedload
+
+from portal import rules
+from portal.apprenticeship.enrolment import services as svc
+from portal.apprenticeship.enrolment.forms import AgreementForm
+from portal.apprenticeship.enrolment.trainee_accounts import reveal_identity
+from portal.core import audit
+from portal.core.access import enrolments_for, get_or_404_for, programmes_for
+from portal.core.workflow import Decision
+from portal.extensions import db, htmx
+from portal.models import (
+    Apprentice,
+    Document,
+    Enrolment,
+    EnrolmentState,
+    Occupation,
+    Organisation,
+    Programme,
+    ReviewState,
+    TrainingAgreement,
+)
+from portal.web.commit import commit_or_refuse
+from portal.web.render import page_or_block, toast
+from portal.web.routes import RoleView, current_view
+
+QUEUE_TEMPLATE = "enrolment/queue.html"
+DETAIL_TEMPLATE = "enrolment/detail.html"
+EVENT = "enrolmentReviewed"
+# The search box takes a name, or the last four characters of an ID number: never the
+# whole number, which would end up in the address bar (hx-push-url) and in server logs.
+_ID_TAIL = 4
+
+
+@dataclass(frozen=True)
+class EnrolmentView(RoleView):
+    """A role's apprentice pages: the list's titles, and what the role does there."""
+
+    title: str = "本单位学徒"
+    page_title: str = "学徒名单"
+    default_status: str = "all"
+    reviews: bool = False  # the district: inline and bulk review, the detail's review form
+    registers: bool = False  # the enterprise: registration, agreements, initial passwords
+    shows_enterprise: bool = True  # a list across enterprises names each one
+
+
+VIEWS = {
+    "district": EnrolmentView(blueprint="district", title="学徒报名审核",
+                              page_title="学徒报名审核",
+                              default_status=EnrolmentState.SUBMITTED.value, reviews=True),
+    "center": EnrolmentView(blueprint="center", title="学徒名单（全市）"),
+    "enterprise": EnrolmentView(blueprint="enterprise", registers=True, shows_enterprise=False),
+}
+
+
+def view() -> EnrolmentView:
+    return current_view(VIEWS)
+
+
+def eager(q: sa.Select) -> sa.Select:
+    return q.options(
+        joinedload(Enrolment.programme).joinedload(Programme.occupation),
+        joinedload(Enrolment.programme).joinedload(Programme.enterprise),
+    )
+
+
+def load(enrolment_id: int, action: str = "view") -> Enrolment:
+    return get_or_404_for(current_user, Enrolment, enrolment_id, action)
+
+
+def message_of(err) -> str:
+    return getattr(err, "message", None) or str(err)
+
+
+# ------------------------------------------------------------------------------ queue
+
+
+def queue_filters(default: str) -> dict:
+    """Whitelisted query-string filters of an apprentice list."""
+    status = request.args.get("status", default)
+    if status not in {s.value for s in EnrolmentState} | {"all"}:
+        status = default
+    q = request.args.get("q", "").strip()[:32]
+    return {"status": status, "programme_id": request.args.get("programme_id", type=int), "q": q}
+
+
+def _search(q: str) -> sa.ColumnElement[bool]:
+    tail = rules.normalise_identifier(q)
+    clauses = [Apprentice.name.contains(q, autoescape=True)]
+    if len(tail) == _ID_TAIL and tail.isascii() and tail.isalnum():
+        clauses.append(Apprentice.resident_id.endswith(tail, autoescape=True))
+    return sa.or_(*clauses)
+
+
+def filtered(filters: dict) -> sa.Select:
+    q = (enrolments_for(current_user)
+         .join(Apprentice, Apprentice.id == Enrolment.apprentice_id)
+         .options(contains_eager(Enrolment.apprentice)))
+    if filters["status"] != "all":
+        q = q.where(Enrolment.state == filters["status"])
+    if filters["programme_id"]:
+        q = q.where(Enrolment.programme_id == filters["programme_id"])
+    if filters["q"]:
+        q = q.where(_search(filters["q"]))
+    return q.order_by(Enrolment.submitted_at.is_(None), Enrolment.submitted_at, Enrolment.id)
+
+
+def status_counts() -> dict:
+    q = enrolments_for(current_user).with_only_columns(Enrolment.state, sa.func.count())
+    return dict(db.session.execute(q.group_by(Enrolment.state)).all())
+
+
+def programme_choices() -> list[tuple[int, str]]:
+    """Approved programmes in scope, for the filter (one query)."""
+    rows = db.session.execute(
+        programmes_for(current_user)
+        .with_only_columns(Programme.id, Organisation.name, Occupation.name, Programme.level,
+                           Programme.start_date)
+        .join(Organisation, Organisation.id == Programme.enterprise_id)
+        .join(Occupation, Occupation.id == Programme.occupation_id)
+        .where(Programme.state == ReviewState.APPROVED)
+        .order_by(Programme.start_date.desc(), Programme.id)
+    )
+    return [(pid, f"{org} · {occupation} · {rules.LEVEL_LABELS.get(level, level)}（{start}）")
+            for pid, org, occupation, level, start in rows]
+
+
+def queue_page(**extra):
+    role = view()
+    filters = queue_filters(role.default_status)
+    page = db.paginate(eager(filtered(filters)), per_page=current_app.config["PAGE_SIZE"],
+                       error_out=False)
+    return page_or_block(QUEUE_TEMPLATE, "results", page=page, view=role, filters=filters,
+                         counts=status_counts(), states=list(EnrolmentState),
+                         programmes=programme_choices(), **extra)
+
+
+def counts():
+    if not htmx:
+        return queue_page()
+    role = view()
+    return page_or_block(QUEUE_TEMPLATE, "counts", view=role, counts=status_counts(),
+                         states=list(EnrolmentState), filters=queue_filters(role.default_status))
+
+
+def _row(enrolment_id: int, message: str, level: str, row_error: str | None = None):
+    enrolment = db.session.scalar(eager(sa.select(Enrolment)).options(
+        joinedload(Enrolment.apprentice)).where(Enrolment.id == enrolment_id))
+    response = page_or_block(QUEUE_TEMPLATE, "row", e=enrolment, view=view(),
+                             row_error=row_error)
+    return toast(response, message, event=EVENT if level == "success" else None, level=level)
+
+
+def decide(enrolment_id: int):
+    """Inline review: htmx gets the row back in place (plus a toast); plain POST redirects."""
+    enrolment = load(enrolment_id)
+    try:
+        decision = Decision(request.form.get("decision", ""))
+    except ValueError:
+        abort(400)
+    name = db.session.scalar(sa.select(Apprentice.name)
+                             .where(Apprentice.id == enrolment.apprentice_id))
+    reviewed = commit_or_refuse(
+        lambda: svc.district_review(current_user, enrolment, decision,
+                                    request.form.get("comment", "")),
+        flash_error=False)
+    if not reviewed:
+        return _refused(enrolment_id, reviewed.error)
+    message = f"已{decision.label}：{name}" + ("，学籍已建立" if decision == Decision.APPROVE else "")
+    if not htmx:
+        flash(message, "success")
+        return redirect(view().url("enrolment", enrolment_id=enrolment_id))
+    return _row(enrolment_id, message, "success")
+
+
+def _refused(enrolment_id: int, message: str):
+    if not htmx:
+        flash(message, "error")
+        return redirect(view().url("enrolment", enrolment_id=enrolment_id))
+    return _row(enrolment_id, message, "error", row_error=message)
+
+
+def bulk_approve():
+    """Approve the ticked rows in one request; per-row results (see services.approve_many)."""
+    ids = sorted({int(i) for i in request.form.getlist("ids") if i.isdigit()})[:200]
+    if not ids:
+        return _bulk_done("请先勾选要通过的学徒", "error", {})
+    chosen = list(db.session.scalars(enrolments_for(current_user).where(Enrolment.id.in_(ids))
+                                     .order_by(Enrolment.id)))
+    if len(chosen) != len(ids):
+        abort(404)  # a forged or out-of-district id: nothing is changed
+    result = svc.approve_many(current_user, chosen)
+    db.session.commit()
+    message = f"已通过 {len(result.approved)} 人，学籍已建立"
+    if result.refused:
+        message += f"；{len(result.refused)} 人未通过，原因见对应行"
+    return _bulk_done(message, "success" if result.approved else "error", result.refused)
+
+
+def _bulk_done(message: str, level: str, refused: dict[int, str]):
+    if not htmx:
+        flash(message, level)
+        for enrolment_id, why in refused.items():
+            flash(f"#{enrolment_id}：{why}", "error")
+        return redirect(view().url("enrolments", **request.args))
+    response = queue_page(row_errors=refused)
+    return toast(response, message, event=EVENT if level == "success" else None, level=level)
+
+
+# ------------------------------------------------------------------------------ detail
+
+
+def programme_header(programme: Programme) -> dict:
+    """Names and seats shown above a programme's apprentice pages, in one query."""
+    enterprise, occupation = db.session.execute(sa.select(
+        sa.select(Organisation.name).where(Organisation.id == programme.enterprise_id)
+        .scalar_subquery(),
+        sa.select(Occupation.name).where(Occupation.id == programme.occupation_id)
+        .scalar_subquery(),
+    )).one()
+    return {"enterprise": enterprise, "occupation": occupation,
+            "level": rules.LEVEL_LABELS.get(programme.level, programme.level),
+            "seats_left": programme.planned_count - programme.enrolled_count}
+
+
+def detail_context(enrolment: Enrolment) -> dict:
+    full = db.session.scalar(eager(sa.select(Enrolment)).options(joinedload(Enrolment.apprentice))
+                             .where(Enrolment.id == enrolment.id))
+    agreement = (db.session.get(TrainingAgreement, full.agreement_id)
+                 if full.agreement_id else None)
+    document = (db.session.get(Document, agreement.document_id)
+                if agreement is not None and agreement.document_id else None)
+    return {
+        "e": full,
+        "person": full.apprentice,
+        "agreement": agreement,
+        "agreement_document": document,
+        "timeline": audit.timeline(svc.OBJECT_TYPE, full.id),
+        "hire_types": rules.HIRE_TYPES,
+    }
+
+
+def detail(enrolment_id: int, *, status_code: int = 200, **extra):
+    role = view()
+    enrolment = load(enrolment_id)
+    if role.registers:
+        extra.setdefault("agreement_form", AgreementForm())
+    return page_or_block(DETAIL_TEMPLATE, "content", view=role, status_code=status_code,
+                         **detail_context(enrolment), **extra)
+
+
+def private(response):
+    """Pages with a full ID number or a password are never cached."""
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def reveal(enrolment_id: int):
+    """C-PII: the explicit, audited 查看完整证件号码 (POST: never a URL with the number)."""
+    enrolment = load(enrolment_id, "view_full_id")
+    identity = reveal_identity(current_user, enrolment)
+    db.session.commit()
+    if htmx:
+        return private(page_or_block(DETAIL_TEMPLATE, "identity", view=view(),
+                                      e=enrolment, identity=identity,
+                                      person=db.session.get(Apprentice, enrolment.apprentice_id)))
+    return private(detail(enrolment_id, identity=identity))

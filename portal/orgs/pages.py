@@ -1,0 +1,198 @@
+"""Organisation pages: the review queue of each step (district, then centre) and an
+organisation's own page (enterprise, institution).
+
+The queue reviews inline with htmx, exactly like the programme queue (review_actions.decide).
+An organisation's own pages always show the signed-in user's organisation
+(`current_user.org_id`); no route there takes an organisation id from the URL or the form.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import current_app, flash, redirect, render_template, request
+from flask_login import current_user
+from sqlalchemy.orm import joinedload
+
+from portal.core import audit
+from portal.core.access import can, get_or_404_for, organisations_for
+from portal.core.errors import NotAllowed
+from portal.extensions import db, htmx
+from portal.models import Occupation, Organisation, OrgKind, ReviewState, institution_occupation
+from portal.orgs import services as organisations
+from portal.orgs.forms import EDIT_FORMS
+from portal.web import review as review_actions
+from portal.web.commit import commit_or_refuse
+from portal.web.render import page_or_block
+from portal.web.routes import GET, GET_POST, POST, RoleView, Route, RouteTable, current_view
+
+LIST_TEMPLATE = "review/organisations.html"
+
+
+@dataclass(frozen=True)
+class OrgReviewView(RoleView):
+    """One review step of organisations (C-REV): its queue's title, service and permission."""
+
+    title: str = ""
+    review: Callable | None = None
+    review_action: str = ""  # the step's permission in can()
+    default_status: ReviewState = ReviewState.SUBMITTED  # the queue opens on the step's work
+
+
+REVIEW_VIEWS = {
+    "district": OrgReviewView(blueprint="district", title="单位审核",
+                              review=organisations.district_review,
+                              review_action="district_review",
+                              default_status=ReviewState.SUBMITTED),
+    "center": OrgReviewView(blueprint="center", title="单位复核",
+                            review=organisations.center_review, review_action="center_review",
+                            default_status=ReviewState.DISTRICT_APPROVED),
+}
+OWN_VIEWS = {name: RoleView(blueprint=name) for name in ("enterprise", "institution")}
+
+
+# ------------------------------------------------------------------------------ review queue
+
+
+def _status_arg(view: OrgReviewView) -> str:
+    status = request.args.get("status", view.default_status.value)
+    return status if status in {s.value for s in ReviewState} | {"all"} else view.default_status.value
+
+
+def status_counts() -> dict:
+    q = organisations_for(current_user).with_only_columns(Organisation.state, sa.func.count())
+    return dict(db.session.execute(q.group_by(Organisation.state)).all())
+
+
+def list_page():
+    view = current_view(REVIEW_VIEWS)
+    status = _status_arg(view)
+    kind = request.args.get("kind", "")
+    q = organisations_for(current_user).options(joinedload(Organisation.district))
+    if status != "all":
+        q = q.where(Organisation.state == status)
+    if kind in {k.value for k in OrgKind}:
+        q = q.where(Organisation.kind == kind)
+    # AP-N3: four-centres enterprises first, never excluding others.
+    q = q.order_by(Organisation.four_centres.desc(), Organisation.submitted_at, Organisation.id)
+    page = db.paginate(q, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return page_or_block(
+        LIST_TEMPLATE, "results", page=page, view=view, counts=status_counts(),
+        status=status, kind=kind, states=list(ReviewState), kinds=list(OrgKind),
+    )
+
+
+def counts():
+    """The counters alone for htmx (refreshed on organisationReviewed); else the whole list."""
+    if not htmx:
+        return list_page()
+    view = current_view(REVIEW_VIEWS)
+    return page_or_block(LIST_TEMPLATE, "counts", view=view, counts=status_counts(),
+                         states=list(ReviewState), status=_status_arg(view))
+
+
+def detail(org_id: int):
+    view = current_view(REVIEW_VIEWS)
+    org = get_or_404_for(current_user, Organisation, org_id)
+    return page_or_block(
+        "review/organisation.html", "content", org=org, view=view,
+        timeline=audit.timeline(organisations.OBJECT_TYPE, org.id),
+        occupations=_licensed(org),
+    )
+
+
+def decide(org_id: int):
+    """Inline review: htmx gets the row back in place (plus a toast); plain POST redirects."""
+    view = current_view(REVIEW_VIEWS)
+    org = get_or_404_for(current_user, Organisation, org_id)
+    return review_actions.decide(
+        view.review, org, label=org.name, event="organisationReviewed",
+        render_row=lambda row_error: _row(view, org_id, row_error),
+        detail_url=view.url("organisation", org_id=org_id),
+        list_url=view.url("organisations"),
+    )
+
+
+def _row(view: OrgReviewView, org_id: int, row_error: str | None = None):
+    org = db.session.scalar(sa.select(Organisation).options(joinedload(Organisation.district))
+                            .where(Organisation.id == org_id))
+    return page_or_block(LIST_TEMPLATE, "row", org=org, view=view, row_error=row_error)
+
+
+def _licensed(org: Organisation):
+    return list(
+        db.session.scalars(
+            sa.select(Occupation)
+            .join(institution_occupation, institution_occupation.c.occupation_id == Occupation.id)
+            .where(institution_occupation.c.org_id == org.id)
+            .order_by(Occupation.code)
+        )
+    )
+
+
+# ------------------------------------------------------------------------------ own organisation
+
+
+def _own_org() -> Organisation:
+    return get_or_404_for(current_user, Organisation, current_user.org_id)
+
+
+def home():
+    view = current_view(OWN_VIEWS)
+    org = _own_org()
+    timeline = audit.timeline(organisations.OBJECT_TYPE, org.id)
+    return render_template(
+        "org/home.html", org=org, view=view, timeline=timeline,
+        return_note=organisations.return_note(org, timeline),
+    )
+
+
+def edit():
+    """AP-W4: the owner edits while draft or returned, then resubmits from the home page."""
+    view = current_view(OWN_VIEWS)
+    org = _own_org()
+    if not can(current_user, "edit", org):
+        flash(organisations.edit_refusal(org), "error")
+        return redirect(view.url("home"))
+    form = EDIT_FORMS[org.kind](org=org, occupation_ids=organisations.licensed_occupation_ids(org))
+    if form.validate_on_submit():
+        saved = commit_or_refuse(
+            lambda: organisations.update(current_user, org, form.org_fields(),
+                                         form.occupations(), form.licence_file.data),
+            flash_error=False)
+        if saved:
+            flash("单位信息已保存。核对无误后请提交所在区审核。", "success")
+            return redirect(view.url("home"))
+        if isinstance(saved.refusal, NotAllowed):  # submitted meanwhile (another tab, a colleague)
+            flash(saved.error, "error")
+            return redirect(view.url("home"))
+        form.form_errors.append(saved.error)
+    return render_template("org/edit.html", form=form, org=org, view=view)
+
+
+def submit():
+    view = current_view(OWN_VIEWS)
+    org = _own_org()
+    commit_or_refuse(lambda: organisations.submit(current_user, org),
+                     done="已提交所在区人社局审核。")
+    return redirect(view.url("home"))
+
+
+REVIEW_ROUTES: tuple[Route, ...] = (
+    ("/organisations", "organisations", list_page, GET),
+    ("/organisations/counts", "organisation_counts", counts, GET),
+    ("/organisations/<int:org_id>", "organisation", detail, GET),
+    ("/organisations/<int:org_id>/review", "review_organisation", decide, POST),
+)
+OWN_ROUTES: tuple[Route, ...] = (
+    ("/organisation/edit", "edit_organisation", edit, GET_POST),
+    ("/organisation/submit", "submit_organisation", submit, POST),
+)
+ORGANISATION_ROUTES: RouteTable = {
+    "district": REVIEW_ROUTES, "center": REVIEW_ROUTES,
+    "enterprise": OWN_ROUTES, "institution": OWN_ROUTES,
+}
+# TRANSITIONAL: the four role blueprints' views.py still declare these endpoints (through
+# review_pages / own_pages); binding them here as well would collide. Once they are removed
+# there, ROUTES = ORGANISATION_ROUTES.
+ROUTES: RouteTable = {}
