@@ -1,42 +1,34 @@
 """The domains whose route tables the role blueprints bind: the one list to extend."""
 
-from importlib import import_module
+# Importing a domain's access module registers its scopes and permissions in core.access.
+from portal.apprenticeship.enrolment import access as _enrolment_access  # noqa: F401
+from portal.apprenticeship.enrolment import pages as enrolment
+from portal.apprenticeship.mentors import access as _mentors_access  # noqa: F401
+from portal.apprenticeship.mentors import pages as mentors
+from portal.apprenticeship.programmes import access as _programmes_access  # noqa: F401
+from portal.apprenticeship.programmes import pages as programmes
+from portal.apprenticeship.quality import pages as quality
+from portal.apprenticeship.status import access as _status_access  # noqa: F401
+from portal.apprenticeship.status import pages as status
+from portal.apprenticeship.training import access as _training_access  # noqa: F401
+from portal.apprenticeship.training import pages as training
+from portal.catalogue import pages as catalogue
+from portal.orgs import access as _orgs_access  # noqa: F401
+from portal.orgs import pages as orgs
+from portal.web.routes import RouteTable, bind_table
 
-from portal.web.routes import bind_table
-
-# Each module has ROUTES: {blueprint name: (route, …)}.
-DOMAIN_PAGES = (
-    "portal.orgs.pages",
-    "portal.catalogue.pages",
-    "portal.apprenticeship.programmes.pages",
-    "portal.apprenticeship.enrolment.pages",
-    "portal.apprenticeship.mentors.pages",
-    "portal.apprenticeship.training.pages",
-    "portal.apprenticeship.status.pages",
-    "portal.apprenticeship.quality.pages",
+DOMAIN_ROUTES: tuple[RouteTable, ...] = (
+    orgs.ROUTES,
+    catalogue.ROUTES,
+    programmes.ROUTES,
+    enrolment.ROUTES,
+    mentors.ROUTES,
+    training.ROUTES,
+    status.ROUTES,
+    quality.ROUTES,
 )
 
 
 def bind_domains(bp) -> None:
-    for name in DOMAIN_PAGES:
-        # TRANSITIONAL: tolerate domains not yet converted to a route table.
-        try:
-            module = import_module(name)
-        except ModuleNotFoundError as err:
-            if err.name != name:
-                raise
-            continue
-        table = getattr(module, "ROUTES", None)
-        if isinstance(table, dict):
-            bind_table(bp, table)
-
-
-def import_views(package: str, names: tuple[str, ...]) -> None:
-    """TRANSITIONAL: import a role blueprint's remaining view modules (home pages stay)."""
-    for name in names:
-        full = f"{package}.{name}"
-        try:
-            import_module(full)
-        except ModuleNotFoundError as err:
-            if err.name != full:
-                raise
+    for table in DOMAIN_ROUTES:
+        bind_table(bp, table)

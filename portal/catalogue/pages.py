@@ -17,7 +17,7 @@ from flask import (
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
 
-from portal.catalogue import admin, sheets
+from portal.catalogue import admin, institution_pages, sheets
 from portal.catalogue.forms import (
     ConfirmImportForm,
     ListImportForm,
@@ -292,7 +292,7 @@ def add_parameter():
     return _parameters_page(form)
 
 
-ROUTES: RouteTable = {"center": (
+ROUTES: RouteTable = {"enterprise": institution_pages.ROUTES, "center": (
     ("/catalogues", "catalogues", catalogues, GET),
     ("/catalogues/occupations/<int:occupation_id>", "occupation_row", occupation_row, GET),
     ("/catalogues/occupations/<int:occupation_id>/edit", "edit_occupation", edit_occupation, GET),

@@ -15,11 +15,12 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from portal.core import audit
-from portal.core.access import can, get_or_404_for, organisations_for
+from portal.core.access import can, get_or_404_for
 from portal.core.errors import NotAllowed
 from portal.extensions import db, htmx
 from portal.models import Occupation, Organisation, OrgKind, ReviewState, institution_occupation
 from portal.orgs import services as organisations
+from portal.orgs.access import organisations_for
 from portal.orgs.forms import EDIT_FORMS
 from portal.web import review as review_actions
 from portal.web.commit import commit_or_refuse
@@ -188,11 +189,7 @@ OWN_ROUTES: tuple[Route, ...] = (
     ("/organisation/edit", "edit_organisation", edit, GET_POST),
     ("/organisation/submit", "submit_organisation", submit, POST),
 )
-ORGANISATION_ROUTES: RouteTable = {
+ROUTES: RouteTable = {
     "district": REVIEW_ROUTES, "center": REVIEW_ROUTES,
     "enterprise": OWN_ROUTES, "institution": OWN_ROUTES,
 }
-# TRANSITIONAL: the four role blueprints' views.py still declare these endpoints (through
-# review_pages / own_pages); binding them here as well would collide. Once they are removed
-# there, ROUTES = ORGANISATION_ROUTES.
-ROUTES: RouteTable = {}

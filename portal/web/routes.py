@@ -58,12 +58,3 @@ def current_view(views: Mapping[str, RoleView]) -> RoleView:
         abort(404)
     return view
 
-
-def bind_with_prefix(bp, prefix: str, routes: tuple[Route, ...]) -> None:
-    """TRANSITIONAL: pages that still take the role prefix first. Removed once none is left."""
-    for rule, endpoint, page, methods in routes:
-        def view(_page=page, **url_args):
-            return _page(prefix, **url_args)
-
-        view.__name__ = view.__qualname__ = f"{prefix}_{endpoint}"
-        bp.add_url_rule(rule, endpoint, view, methods=list(methods))

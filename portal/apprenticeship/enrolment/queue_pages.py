@@ -15,10 +15,12 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from portal import rules
 from portal.apprenticeship.enrolment import services as svc
+from portal.apprenticeship.enrolment.access import enrolments_for
 from portal.apprenticeship.enrolment.forms import AgreementForm
 from portal.apprenticeship.enrolment.trainee_accounts import reveal_identity
+from portal.apprenticeship.programmes.access import programmes_for
 from portal.core import audit
-from portal.core.access import enrolments_for, get_or_404_for, programmes_for
+from portal.core.access import get_or_404_for
 from portal.core.workflow import Decision
 from portal.extensions import db, htmx
 from portal.models import (

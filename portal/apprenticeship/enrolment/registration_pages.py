@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from portal import rules
 from portal.apprenticeship.enrolment import services as svc
+from portal.apprenticeship.enrolment.access import enrolments_for, own_enrolments_in
 from portal.apprenticeship.enrolment.agreements import record_agreement
 from portal.apprenticeship.enrolment.checks import Registration, params_for
 from portal.apprenticeship.enrolment.forms import AgreementForm, EnrolmentForm
@@ -22,7 +23,7 @@ from portal.apprenticeship.enrolment.queue_pages import (
     programme_header,
 )
 from portal.apprenticeship.enrolment.trainee_accounts import reset_initial_password
-from portal.core.access import can, enrolments_for, get_or_404_for
+from portal.core.access import can, get_or_404_for
 from portal.extensions import db, htmx
 from portal.models import Apprentice, Enrolment, EnrolmentState, Programme
 from portal.web.commit import commit_or_refuse
@@ -52,9 +53,9 @@ def roster(programme_id: int):
     q = (enrolments_for(current_user).options(joinedload(Enrolment.apprentice))
          .where(Enrolment.programme_id == programme.id).order_by(Enrolment.id))
     page = db.paginate(q, per_page=current_app.config["PAGE_SIZE"], error_out=False)
-    drafts = db.session.scalar(sa.select(sa.func.count()).select_from(Enrolment).where(
-        Enrolment.programme_id == programme.id, Enrolment.enterprise_id == current_user.org_id,
-        Enrolment.state.in_((EnrolmentState.DRAFT, EnrolmentState.RETURNED))))
+    drafts = db.session.scalar(own_enrolments_in(
+        current_user, programme.id, (EnrolmentState.DRAFT, EnrolmentState.RETURNED))
+        .with_only_columns(sa.func.count()))
     return render_template(ROSTER_TEMPLATE, programme=programme, page=page, drafts=drafts,
                            may_register=svc.can_register(current_user, programme),
                            agreement_form=AgreementForm(), header=programme_header(programme),

@@ -12,6 +12,7 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from portal.apprenticeship.mentors import services as mentors
+from portal.apprenticeship.mentors.access import training_side
 from portal.apprenticeship.mentors.forms import AssignForm, AssignOneForm, mentor_form
 from portal.apprenticeship.mentors.roster import (
     load_programme,
@@ -19,7 +20,7 @@ from portal.apprenticeship.mentors.roster import (
     programme_header,
     programme_roster,
 )
-from portal.core.access import get_or_404_for, training_side, visible
+from portal.core.access import get_or_404_for, visible
 from portal.extensions import db, htmx
 from portal.models import Enrolment, EnrolmentState, Mentor, MentorKind, Programme
 from portal.web.commit import commit_or_refuse

@@ -10,8 +10,9 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 
 from portal import rules
+from portal.apprenticeship.mentors.access import training_side
 from portal.core import audit
-from portal.core.access import can, training_side
+from portal.core.access import can
 from portal.core.errors import NotAllowed
 from portal.extensions import db
 from portal.models import (

@@ -12,11 +12,12 @@ from sqlalchemy.orm import aliased, joinedload
 
 from portal import rules
 from portal.apprenticeship.programmes import services as programmes
+from portal.apprenticeship.programmes.access import programmes_for
 from portal.apprenticeship.programmes.forms import ProgrammeForm
 from portal.apprenticeship.quality import services as rates
 from portal.catalogue import lookups as catalogues
 from portal.core import audit
-from portal.core.access import can, get_or_404_for, programmes_for
+from portal.core.access import can, get_or_404_for
 from portal.extensions import db, htmx
 from portal.models import District, Document, Occupation, Organisation, Programme, ReviewState
 from portal.web import review as review_actions

@@ -8,11 +8,11 @@ from flask import current_app, request
 from flask_login import current_user
 from sqlalchemy.orm import aliased
 
+from portal.apprenticeship.programmes.access import programmes_for
 from portal.apprenticeship.quality import services as rates
 from portal.apprenticeship.status.paging import ListPage, page_number
 from portal.apprenticeship.training.leave import today
 from portal.catalogue.parameters import parameters_on
-from portal.core.access import programmes_for
 from portal.extensions import db
 from portal.models import District, Occupation, Organisation, Programme, ReviewState
 from portal.web.render import page_or_block

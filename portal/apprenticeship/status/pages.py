@@ -8,11 +8,13 @@ from flask import abort, redirect, render_template, request
 from flask_login import current_user
 from sqlalchemy.orm import aliased
 
+from portal.apprenticeship.programmes.access import own_programmes_with_seats
 from portal.apprenticeship.status import services as status_changes
+from portal.apprenticeship.status.access import changeable_enrolments, status_changes_for
 from portal.apprenticeship.status.forms import ChangeDetailsForm, StatusChangeForm
 from portal.apprenticeship.status.paging import paginate_rows
 from portal.core import audit
-from portal.core.access import get_or_404_for, status_changes_for
+from portal.core.access import get_or_404_for
 from portal.core.workflow import Decision
 from portal.extensions import db, htmx
 from portal.models import (
@@ -24,7 +26,6 @@ from portal.models import (
     Occupation,
     Organisation,
     Programme,
-    ReviewState,
     StatusChange,
     StatusChangeKind,
 )
@@ -198,12 +199,11 @@ def _row(view: StatusView, change_id: int, row_error: str | None = None):
 def _enrolment_choices() -> list[tuple[int, str]]:
     """The enterprise's apprentices in training or suspended (form choices narrowed to scope)."""
     rows = db.session.execute(
-        sa.select(Enrolment.id, Apprentice.name, Occupation.name, Enrolment.state)
+        changeable_enrolments(current_user)
+        .with_only_columns(Enrolment.id, Apprentice.name, Occupation.name, Enrolment.state)
         .join(Apprentice, Apprentice.id == Enrolment.apprentice_id)
         .join(Programme, Programme.id == Enrolment.programme_id)
         .join(Occupation, Occupation.id == Programme.occupation_id)
-        .where(Enrolment.enterprise_id == current_user.org_id,
-               Enrolment.state.in_((EnrolmentState.ACTIVE, EnrolmentState.SUSPENDED)))
         .order_by(Apprentice.name, Enrolment.id)
     ).all()
     return [(i, f"{name} · {occupation} · {EnrolmentState(status).label}")
@@ -213,12 +213,10 @@ def _enrolment_choices() -> list[tuple[int, str]]:
 def _target_choices() -> list[tuple[int, str]]:
     """Approved programmes of the enterprise with a free seat (transfer targets)."""
     rows = db.session.execute(
-        sa.select(Programme.id, Occupation.name, Programme.start_date, Programme.enrolled_count,
-                  Programme.planned_count)
+        own_programmes_with_seats(current_user)
+        .with_only_columns(Programme.id, Occupation.name, Programme.start_date,
+                           Programme.enrolled_count, Programme.planned_count)
         .join(Occupation, Occupation.id == Programme.occupation_id)
-        .where(Programme.enterprise_id == current_user.org_id,
-               Programme.state == ReviewState.APPROVED,
-               Programme.enrolled_count < Programme.planned_count)
         .order_by(Programme.start_date.desc(), Programme.id)
     ).all()
     return [(i, f"{name}（{start} 开班，余{planned - taken}个名额）")

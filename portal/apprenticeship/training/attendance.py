@@ -21,10 +21,11 @@ from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
+from portal.apprenticeship.training.access import class_sessions_for
 from portal.clock import beijing_day, beijing_day_bounds, utc_naive
 from portal.core import audit
 from portal.core import files as documents
-from portal.core.access import can, class_sessions_for
+from portal.core.access import can
 from portal.core.errors import NotAllowed, ServiceError, StateConflict
 from portal.extensions import db
 from portal.models import (
@@ -37,7 +38,6 @@ from portal.models import (
     EnrolmentState,
     Organisation,
     Programme,
-    ReviewState,
     Role,
     SessionEvidence,
 )
@@ -122,18 +122,6 @@ def session_from_token(token: str, now: float | None = None) -> ClassSession:
 
 
 # --- opening and closing ----------------------------------------------------------------
-
-
-def openable_programmes(user) -> sa.Select:
-    """Approved programmes the user's organisation trains in (enterprise or institution)."""
-    match user.role:
-        case Role.ENTERPRISE:
-            mine = Programme.enterprise_id == user.org_id
-        case Role.INSTITUTION:
-            mine = Programme.institution_id == user.org_id
-        case _:
-            return sa.select(Programme).where(sa.false())
-    return sa.select(Programme).where(mine, Programme.state == ReviewState.APPROVED)
 
 
 def open_session(actor, programme: Programme, title: str, starts_at: datetime,

@@ -14,9 +14,11 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from portal import clock, rules
+from portal.apprenticeship.programmes.access import trained_programmes
 from portal.apprenticeship.training import attendance
+from portal.apprenticeship.training.access import class_sessions_for
 from portal.apprenticeship.training.attendance_forms import EvidenceForm, SessionForm
-from portal.core.access import class_sessions_for, get_or_404_for
+from portal.core.access import get_or_404_for
 from portal.extensions import db
 from portal.models import CheckIn, ClassSession, Programme
 from portal.web.commit import commit_or_refuse
@@ -42,7 +44,7 @@ def programme_label(programme: Programme) -> str:
 
 
 def _openable() -> list[Programme]:
-    q = attendance.openable_programmes(current_user).options(
+    q = trained_programmes(current_user).options(
         joinedload(Programme.occupation), joinedload(Programme.enterprise))
     return list(db.session.scalars(q.order_by(Programme.start_date.desc(), Programme.id)))
 
@@ -72,7 +74,7 @@ def list_page():
     return page_or_block(LIST_TEMPLATE, "results", view=current_view(VIEWS), page=page,
                          counts=counts, state=state, states=STATES, programme_id=programme_id,
                          can_open=db.session.scalar(sa.select(
-                             attendance.openable_programmes(current_user).exists())))
+                             trained_programmes(current_user).exists())))
 
 
 # --- opening ----------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from flask import current_app, flash, redirect, request
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
+from portal.apprenticeship.mentors.access import training_side
 from portal.apprenticeship.mentors.roster import (
     load_programme,
     programme_enrolments,
@@ -18,7 +19,6 @@ from portal.apprenticeship.mentors.roster import (
 )
 from portal.apprenticeship.training import credits
 from portal.apprenticeship.training.credit_forms import CreditForm
-from portal.core.access import training_side
 from portal.extensions import db, htmx
 from portal.models import CreditRecord, Enrolment, EnrolmentState, OrgKind, Programme
 from portal.web.commit import commit_or_refuse

@@ -17,9 +17,9 @@ from types import MappingProxyType
 import sqlalchemy as sa
 
 from portal import rules
+from portal.apprenticeship.mentors.access import training_side
 from portal.clock import today  # noqa: F401 - today is part of this module's API
 from portal.core import audit
-from portal.core.access import training_side
 from portal.core.errors import NotAllowed
 from portal.extensions import db
 from portal.models import (

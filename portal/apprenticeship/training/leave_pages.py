@@ -9,10 +9,12 @@ import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from portal.apprenticeship.enrolment.access import trainee_enrolments
 from portal.apprenticeship.status.paging import paginate_rows
 from portal.apprenticeship.training import leave as leave_service
+from portal.apprenticeship.training.access import leave_requests_for
 from portal.apprenticeship.training.leave_forms import LeaveRequestForm, ReportBackForm
-from portal.core.access import get_or_404_for, leave_requests_for, trainee_enrolments
+from portal.core.access import get_or_404_for
 from portal.extensions import db, htmx
 from portal.models import (
     Apprentice,

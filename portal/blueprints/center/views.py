@@ -1,10 +1,9 @@
 import sqlalchemy as sa
 from flask import render_template
 
-from portal.blueprints.center import bp
+from portal.blueprints.center.blueprint import bp
 from portal.extensions import db
 from portal.models import District, Organisation, Programme, ReviewState
-from portal.orgs import review_pages as org_review
 
 
 @bp.get("/")
@@ -28,23 +27,3 @@ def home():
     for code, status, count in programme_rows:
         table[code]["programmes"][status] = count
     return render_template("center/home.html", table=table, states=list(ReviewState))
-
-
-@bp.get("/organisations")
-def organisations():
-    return org_review.list_page("center", ReviewState.DISTRICT_APPROVED)
-
-
-@bp.get("/organisations/counts")
-def organisation_counts():
-    return org_review.counts("center", ReviewState.DISTRICT_APPROVED)
-
-
-@bp.get("/organisations/<int:org_id>")
-def organisation(org_id: int):
-    return org_review.detail("center", org_id)
-
-
-@bp.post("/organisations/<int:org_id>/review")
-def review_organisation(org_id: int):
-    return org_review.decide("center", org_id)

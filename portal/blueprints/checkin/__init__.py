@@ -1,13 +1,13 @@
-from flask import Blueprint
+"""学员 (trainee) phone pages under /m/: check-in, leave, own progress.
 
-from portal.core.access import require_role
-from portal.models import Role
+The role's home page is its own (views.py); every other page is a domain's, bound from the
+domains' route tables.
+"""
 
-bp = Blueprint("checkin", __name__, url_prefix="/m")
-bp.before_request(require_role(Role.TRAINEE))
+from portal.blueprints.checkin import views  # noqa: F401  (registers the home page)
+from portal.blueprints.checkin.blueprint import bp
+from portal.blueprints.domains import bind_domains
 
-from portal.blueprints.domains import bind_domains, import_views  # noqa: E402
-
-# TRANSITIONAL: view modules move into the domains' route tables one by one.
-import_views(__name__, ('leave_views', 'views'))
 bind_domains(bp)
+
+__all__ = ["bp"]

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from portal.apprenticeship.enrolment import services as enrolments
 from portal.apprenticeship.training import attendance, credits
-from portal.blueprints.checkin import bp
+from portal.blueprints.checkin.blueprint import bp
 from portal.extensions import db
 from portal.web.render import page_or_block
 

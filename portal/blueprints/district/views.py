@@ -2,11 +2,11 @@ import sqlalchemy as sa
 from flask import render_template
 from flask_login import current_user
 
-from portal.blueprints.district import bp
-from portal.core.access import organisations_for, programmes_for
+from portal.apprenticeship.programmes.access import programmes_for
+from portal.blueprints.district.blueprint import bp
 from portal.extensions import db
 from portal.models import Organisation, Programme, ReviewState
-from portal.orgs import review_pages as org_review
+from portal.orgs.access import organisations_for
 
 
 @bp.get("/")
@@ -27,23 +27,3 @@ def home():
     )
     return render_template("district/home.html", counts=counts, states=list(ReviewState),
                            programme_counts=programme_counts)
-
-
-@bp.get("/organisations")
-def organisations():
-    return org_review.list_page("district", ReviewState.SUBMITTED)
-
-
-@bp.get("/organisations/counts")
-def organisation_counts():
-    return org_review.counts("district", ReviewState.SUBMITTED)
-
-
-@bp.get("/organisations/<int:org_id>")
-def organisation(org_id: int):
-    return org_review.detail("district", org_id)
-
-
-@bp.post("/organisations/<int:org_id>/review")
-def review_organisation(org_id: int):
-    return org_review.decide("district", org_id)

@@ -1,13 +1,13 @@
-from flask import Blueprint
+"""企业: applications, apprentices, mentors, class sessions, leave, changes of status.
 
-from portal.core.access import require_role
-from portal.models import Role
+The role's home page is its own (views.py); every other page is a domain's, bound from the
+domains' route tables.
+"""
 
-bp = Blueprint("enterprise", __name__, url_prefix="/enterprise")
-bp.before_request(require_role(Role.ENTERPRISE))
+from portal.blueprints.domains import bind_domains
+from portal.blueprints.enterprise import views  # noqa: F401  (registers the home page)
+from portal.blueprints.enterprise.blueprint import bp
 
-from portal.blueprints.domains import bind_domains, import_views  # noqa: E402
-
-# TRANSITIONAL: view modules move into the domains' route tables one by one.
-import_views(__name__, ('attendance_views', 'enrolment_views', 'mentor_views', 'programme_views', 'status_views', 'views'))
 bind_domains(bp)
+
+__all__ = ["bp"]

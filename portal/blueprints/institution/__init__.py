@@ -1,13 +1,13 @@
-from flask import Blueprint
+"""培训机构: programme consent, teachers, class sessions, credits.
 
-from portal.core.access import require_role
-from portal.models import Role
+The role's home page is its own (views.py); every other page is a domain's, bound from the
+domains' route tables.
+"""
 
-bp = Blueprint("institution", __name__, url_prefix="/institution")
-bp.before_request(require_role(Role.INSTITUTION))
+from portal.blueprints.domains import bind_domains
+from portal.blueprints.institution import views  # noqa: F401  (registers the home page)
+from portal.blueprints.institution.blueprint import bp
 
-from portal.blueprints.domains import bind_domains, import_views  # noqa: E402
-
-# TRANSITIONAL: view modules move into the domains' route tables one by one.
-import_views(__name__, ('attendance_views', 'mentor_views', 'programme_views', 'views'))
 bind_domains(bp)
+
+__all__ = ["bp"]

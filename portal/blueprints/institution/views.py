@@ -1,17 +1,6 @@
-from portal.blueprints.institution import bp
-from portal.orgs import own_pages as own_org
+"""The institution's home page: its own record (the organisation domain's page)."""
 
+from portal.blueprints.institution.blueprint import bp
+from portal.orgs import pages as orgs
 
-@bp.get("/")
-def home():
-    return own_org.home("institution")
-
-
-@bp.route("/organisation/edit", methods=["GET", "POST"])
-def edit_organisation():
-    return own_org.edit("institution")
-
-
-@bp.post("/organisation/submit")
-def submit_organisation():
-    return own_org.submit("institution")
+bp.add_url_rule("/", "home", orgs.home)

@@ -1,0 +1,9 @@
+"""The `checkin` blueprint object and its role guard; views import it from here (no cycle)."""
+
+from flask import Blueprint
+
+from portal.core.access import require_role
+from portal.models import Role
+
+bp = Blueprint("checkin", __name__, url_prefix="/m")
+bp.before_request(require_role(Role.TRAINEE))

@@ -1,0 +1,9 @@
+"""The `enterprise` blueprint object and its role guard; views import it from here (no cycle)."""
+
+from flask import Blueprint
+
+from portal.core.access import require_role
+from portal.models import Role
+
+bp = Blueprint("enterprise", __name__, url_prefix="/enterprise")
+bp.before_request(require_role(Role.ENTERPRISE))
