@@ -1,10 +1,10 @@
 """Error pages in Chinese; any failure rolls the session back so nothing is half-written."""
 
-from flask import render_template, request
+from flask import render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from portal.extensions import db
+from portal.extensions import db, htmx
 
 MESSAGES = {
     400: "请求无效，请返回重试。",
@@ -21,7 +21,7 @@ MESSAGES = {
 def _render(status: int, message: str | None = None):
     db.session.rollback()
     text = message or MESSAGES.get(status, MESSAGES[400])
-    if request.headers.get("HX-Request") == "true":
+    if htmx:
         return f'<p class="error" role="alert">{text}</p>', status
     return render_template("errors/error.html", status=status, message=text), status
 

@@ -22,6 +22,8 @@ from .parameters import param
 
 # AP-E1: minimum labour-contract term.
 MIN_CONTRACT_YEARS = 1
+# AP-E7: 劳动法 第十五条 forbids employing anyone younger, on the contract start date.
+MIN_AGE_YEARS = 16
 
 # AP-E3
 HIRE_TYPES = MappingProxyType(

@@ -22,7 +22,9 @@ _TEMPLATES: dict[str, str] = {
     "C-DIST": "属地管理：区级审核人员只能查看和办理本区的记录",
     "C-MONEY": "金额以整数元计，不使用小数",
     "C-REV": "每个审核环节可通过、退回修改（须填写意见）或不予通过（须填写理由）",
+    "C-EFF": "政策参数和目录版本均有生效日期；补录已过生效日期的数值须说明理由并记入审计日志，且不改变已拨付的金额；核查或统计过去某日按当日有效的数值",
     "AP-E1": "劳动合同期限须不少于{contract_years}年（无固定期限合同除外）",
+    "AP-E7": "学徒在劳动合同起始之日须年满{min_age}周岁（劳动法禁止招用未满{min_age}周岁的人员）",
     "AP-E2": "学徒须在本市缴纳社会保险",
     "AP-E3": "学徒须为企业新招用、转岗或企业自主确定的技能岗位人员",
     "AP-E4": "培训对象须为中级工及以上等级，初级不予受理",
@@ -61,7 +63,7 @@ _TEMPLATES: dict[str, str] = {
     "AP-$1": "补贴标准（元/人·年）：{subsidy_standards}",
     "AP-$2": "补贴年限按标准培养期限计算（中级工{years_intermediate}年，其他{years_higher}年）{extension_note}",
     "AP-$3": "培训合格并取得职业证书的全额补贴，合格未取得证书的按{rate_no_certificate}%补贴，不合格的不予补贴；未纳入本市考核评价范围的急需紧缺职业（工种），合格即全额补贴",
-    "AP-$4": "学籍建立后预拨补贴标准的{prepayment_pct}%，考核后拨付剩余部分；不合格或退出培训的追回已预拨资金",
+    "AP-$4": "学籍建立后预拨补贴标准的{prepayment_percent}%，考核后拨付剩余部分；不合格或退出培训的追回已预拨资金",
     "AP-$5": "补贴资金优先从{first_source}列支，不足部分从{second_source}列支",
     "AP-$6": "企业和培训机构须建立补贴申领、拨付、追回台账",
     "AP-V1": "区级检查（视频抽查、现场检查）须记录发现的问题并通知企业和培训机构",
@@ -121,6 +123,7 @@ def _figures(params: Mapping[str, int] | None) -> dict[str, object]:
         "mobile_head": ids.MOBILE_KEEP[0],
         "mobile_tail": ids.MOBILE_KEEP[1],
         "contract_years": ap.MIN_CONTRACT_YEARS,
+        "min_age": ap.MIN_AGE_YEARS,
         "course_ratio": ":".join(str(part) for part in ap.COURSE_RATIO),
         "ratio_tolerance": ap.COURSE_RATIO_TOLERANCE_PCT,
         "years_intermediate": levels.DURATION_YEARS_INTERMEDIATE,
@@ -134,7 +137,6 @@ def _figures(params: Mapping[str, int] | None) -> dict[str, object]:
         "subsidy_standards": _subsidy_standards(params),
         "extension_note": "，延期年限计入补贴年限" if counts_extension else "，延期不增加补贴年限",
         "rate_no_certificate": subsidy.NO_CERTIFICATE_RATE_PCT,
-        "prepayment_pct": subsidy.PREPAYMENT_PCT,
         "first_source": first_source,
         "second_source": second_source,
         "apprentice_target": ap.APPRENTICE_TARGET,
@@ -181,6 +183,11 @@ class RuleViolation(Exception):
         self.params = params
         super().__init__(self.rule_ids)
 
-    def __str__(self) -> str:
-        """C-REV: the Chinese messages, each naming its rule."""
+    @property
+    def message(self) -> str:
+        """C-REV: the Chinese messages, each naming its rule; read like ``ServiceError.message``."""
         return "；".join(rule_message(rule_id, params=self.params) for rule_id in self.rule_ids)
+
+    def __str__(self) -> str:
+        """C-REV: the same text as ``message``."""
+        return self.message

@@ -11,9 +11,6 @@ FULL_RATE_PCT = 100
 NO_CERTIFICATE_RATE_PCT = 85
 FAILED_RATE_PCT = 0
 
-# AP-$4: share of the standard amount prepaid once the student record exists.
-PREPAYMENT_PCT = 50
-
 # AP-$5: drawn from in this order.
 FUNDING_SOURCES: tuple[tuple[str, str], ...] = (
     ("special_account", "职业技能提升行动专账"),
@@ -80,11 +77,13 @@ def subsidy_entitlement(
 
 
 def subsidy_prepayment(level: str, urgent: bool, *, params: Mapping[str, int] | None = None) -> int:
-    """AP-$4: 50 % of standard × standard years, prepaid once the student record is established.
+    """AP-$4: the prepayment share (parameter) of standard × standard years, paid once the
+    student record is established.
 
     An extension is unknown at that point, so it never raises the prepayment.
     """
-    return percent_of(_standard_amount(level, urgent, params, 0), PREPAYMENT_PCT)
+    share = param(params, "prepayment_percent")
+    return percent_of(_standard_amount(level, urgent, params, 0), share)
 
 
 def subsidy_remainder(

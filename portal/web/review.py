@@ -10,10 +10,9 @@ from enum import StrEnum
 from flask import Response, abort, flash, redirect, request
 from flask_login import current_user
 
-from portal import rules
-from portal.core.errors import ServiceError
 from portal.core.workflow import Decision
-from portal.extensions import db
+from portal.extensions import htmx
+from portal.web.commit import commit_or_refuse
 from portal.web.render import toast
 
 # The decisions a queue accepts, each with the verb of its buttons and messages. Queues that
@@ -37,17 +36,13 @@ def decide(step_fn: Callable, obj, *, label: str, event: str,
     decision = next((d for d in decisions if d.value == posted), None)
     if decision is None:
         abort(400)
-    inline = bool(request.headers.get("HX-Request"))
-    try:
-        step_fn(current_user, obj, decision, comment)
-    except (ServiceError, rules.RuleViolation) as err:
-        db.session.rollback()
-        message = getattr(err, "message", None) or str(err)
+    inline = bool(htmx)
+    outcome = commit_or_refuse(lambda: step_fn(current_user, obj, decision, comment),
+                               flash_error=not inline)
+    if not outcome:
         if not inline:
-            flash(message, "error")
             return redirect(detail_url)
-        return toast(render_row(message), message, level="error")
-    db.session.commit()
+        return toast(render_row(outcome.error), outcome.error, level="error")
     message = f"已{decisions[decision]}：{label}"
     if not inline:
         flash(message, "success")

@@ -4,7 +4,7 @@ from flask_login import current_user
 
 from portal import rules
 from portal.core.access import can
-from portal.models import ROLE_LABELS, Role
+from portal.models import ROLE_LABELS
 from portal.navigation import menu_for
 
 ACTION_LABELS = {
@@ -59,7 +59,6 @@ def init_app(app) -> None:
         action_label=lambda action: ACTION_LABELS.get(action, action),
         role_labels=ROLE_LABELS,
         menu_for=menu_for,
-        Role=Role,
     )
     app.jinja_env.filters.update(
         mask_id=rules.mask_resident_id,

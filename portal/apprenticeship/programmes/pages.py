@@ -18,8 +18,9 @@ from portal.apprenticeship.quality import services as rates
 from portal.catalogue import lookups as catalogues
 from portal.core import audit
 from portal.core.access import can, get_or_404_for
+from portal.core.districts import all_districts
 from portal.extensions import db, htmx
-from portal.models import District, Document, Occupation, Organisation, Programme, ReviewState
+from portal.models import Document, Occupation, Organisation, Programme, ReviewState
 from portal.web import review as review_actions
 from portal.web.commit import commit_or_refuse
 from portal.web.render import page_or_block
@@ -124,7 +125,7 @@ def list_page():
         QUEUE_TEMPLATE, "results", page=page, view=view, filters=filters,
         counts=status_counts(), states=list(ReviewState),
         occupations=db.session.scalars(sa.select(Occupation).order_by(Occupation.code)).all(),
-        districts=_districts() if view.city_wide else [],
+        districts=all_districts() if view.city_wide else [],
         urgent=_urgent_flags(page.items),
     )
 
@@ -136,9 +137,6 @@ def counts():
     return page_or_block(QUEUE_TEMPLATE, "counts", view=view, counts=status_counts(),
                          states=list(ReviewState), filters=queue_filters(view))
 
-
-def _districts():
-    return db.session.scalars(sa.select(District).order_by(District.sort_order)).all()
 
 
 def _urgent_flags(items) -> dict[int, set]:

@@ -10,11 +10,12 @@ from sqlalchemy.orm import aliased
 
 from portal.apprenticeship.programmes.access import programmes_for
 from portal.apprenticeship.quality import services as rates
-from portal.apprenticeship.status.paging import ListPage, page_number
 from portal.apprenticeship.training.leave import today
 from portal.catalogue.parameters import parameters_on
+from portal.core.districts import all_districts
 from portal.extensions import db
-from portal.models import District, Occupation, Organisation, Programme, ReviewState
+from portal.models import Occupation, Organisation, Programme, ReviewState
+from portal.web.pagination import ListPage, page_number
 from portal.web.render import page_or_block
 from portal.web.routes import GET, RoleView, RouteTable, current_view
 
@@ -68,9 +69,6 @@ def _sort_key(sort: str, found: dict[int, rates.Rates], starts: dict[int, object
     return key
 
 
-def _districts() -> list[District]:
-    return db.session.scalars(sa.select(District).order_by(District.sort_order)).all()
-
 
 def quality_page():
     """AP-P4 per programme in scope; sorted by alert across pages, so the rates of every
@@ -99,7 +97,7 @@ def quality_page():
     return page_or_block(
         RATES_TEMPLATE, "results", view=view, page=page, rates=found, filters=filters,
         sorts=SORTS, params=params, alert_count=sum(1 for r in found.values() if r.alert),
-        districts=_districts() if view.city_wide else [],
+        districts=all_districts() if view.city_wide else [],
     )
 
 

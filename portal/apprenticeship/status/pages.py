@@ -12,15 +12,14 @@ from portal.apprenticeship.programmes.access import own_programmes_with_seats
 from portal.apprenticeship.status import services as status_changes
 from portal.apprenticeship.status.access import changeable_enrolments, status_changes_for
 from portal.apprenticeship.status.forms import ChangeDetailsForm, StatusChangeForm
-from portal.apprenticeship.status.paging import paginate_rows
 from portal.core import audit
 from portal.core.access import get_or_404_for
+from portal.core.districts import all_districts
 from portal.core.workflow import Decision
 from portal.extensions import db, htmx
 from portal.models import (
     Apprentice,
     ChangeState,
-    District,
     Enrolment,
     EnrolmentState,
     Occupation,
@@ -31,6 +30,7 @@ from portal.models import (
 )
 from portal.web import review as review_actions
 from portal.web.commit import commit_or_refuse
+from portal.web.pagination import paginate_rows
 from portal.web.render import page_or_block
 from portal.web.routes import GET, GET_POST, POST, RoleView, RouteTable, current_view
 
@@ -59,9 +59,6 @@ VIEWS = {
     "enterprise": StatusView(blueprint="enterprise", shows_enterprise=False, requests=True),
 }
 
-
-def districts() -> list[District]:
-    return db.session.scalars(sa.select(District).order_by(District.sort_order)).all()
 
 
 # --- Lists -----------------------------------------------------------------------------
@@ -128,7 +125,7 @@ def change_list():
     return page_or_block(LIST_TEMPLATE, "results", page=page, view=view, filters=filters,
                          counts=change_counts(filters), states=list(ChangeState),
                          kinds=list(StatusChangeKind), change_labels=CHANGE_LABELS,
-                         districts=districts() if view.city_wide else [])
+                         districts=all_districts() if view.city_wide else [])
 
 
 def change_counts_block():

@@ -10,7 +10,6 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal.apprenticeship.enrolment.access import trainee_enrolments
-from portal.apprenticeship.status.paging import paginate_rows
 from portal.apprenticeship.training import leave as leave_service
 from portal.apprenticeship.training.access import leave_requests_for
 from portal.apprenticeship.training.leave_forms import LeaveRequestForm, ReportBackForm
@@ -27,6 +26,7 @@ from portal.models import (
 )
 from portal.web import review as review_actions
 from portal.web.commit import commit_or_refuse
+from portal.web.pagination import paginate_rows
 from portal.web.render import page_or_block
 from portal.web.routes import GET, POST, Route
 

@@ -1,8 +1,7 @@
 """One page of rows that are tuples (or of a list sorted in Python), for the `pagination` macro.
 
 `db.paginate` pages scalars only; the queues of changes of status and of leave and the
-quality list page joined rows. TRANSITIONAL: belongs in portal/web (pagination) next to the
-macro; the leave queue and the quality page read it from here until it moves.
+quality list page joined rows.
 """
 
 from dataclasses import dataclass
