@@ -63,7 +63,7 @@ _TEMPLATES: dict[str, str] = {
     "AP-$1": "补贴标准（元/人·年）：{subsidy_standards}",
     "AP-$2": "补贴年限按标准培养期限计算（中级工{years_intermediate}年，其他{years_higher}年）{extension_note}",
     "AP-$3": "培训合格并取得职业证书的全额补贴，合格未取得证书的按{rate_no_certificate}%补贴，不合格的不予补贴；未纳入本市考核评价范围的急需紧缺职业（工种），合格即全额补贴",
-    "AP-$4": "学籍建立后预拨补贴标准的{prepayment_percent}%，考核后拨付剩余部分；不合格或退出培训的追回已预拨资金",
+    "AP-$4": "学籍建立后预拨补贴标准的{prepayment_pct}%，考核后拨付剩余部分；不合格或退出培训的追回已预拨资金",
     "AP-$5": "补贴资金优先从{first_source}列支，不足部分从{second_source}列支",
     "AP-$6": "企业和培训机构须建立补贴申领、拨付、追回台账",
     "AP-V1": "区级检查（视频抽查、现场检查）须记录发现的问题并通知企业和培训机构",

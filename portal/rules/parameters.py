@@ -77,7 +77,7 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
     ),
     # The seed is silent on whether an extension is subsidised: 0 = no, 1 = yes.
     ParameterSpec("subsidy_counts_extension", "AP-$2", "延期是否计入补贴年限（0否/1是）", "", 0),
-    ParameterSpec("prepayment_percent", "AP-$4", "学籍建立后预拨补贴比例", "%", 50),
+    ParameterSpec("prepayment_pct", "AP-$4", "学籍建立后预拨补贴比例", "%", 50),
     # Not in the seed (it only says "本市最低工资标准"): Beijing's figure since 2025-09-01.
     ParameterSpec("min_monthly_wage", "AP-E6", "本市最低月工资标准", "元/月", 2540),
     ParameterSpec("attendance_alert_below_pct", "AP-P4", "出勤率预警线（低于）", "%", 80),

@@ -82,7 +82,7 @@ def subsidy_prepayment(level: str, urgent: bool, *, params: Mapping[str, int] | 
 
     An extension is unknown at that point, so it never raises the prepayment.
     """
-    share = param(params, "prepayment_percent")
+    share = param(params, "prepayment_pct")
     return percent_of(_standard_amount(level, urgent, params, 0), share)
 
 

@@ -40,6 +40,7 @@ def test_AP_E1_rule_message_names_the_rule():
         ("AP-$1", ["5000", "6000", "7000", "8000", "9000", "10000"]),
         ("AP-$3", ["85%"]),
         ("AP-$4", ["50%"]),
+        ("AP-E7", ["16周岁"]),
         ("AP-E6", ["2540"]),
         ("AP-P4", ["80%", "20%"]),
         ("HS-P2", ["20", "30", "800"]),
@@ -70,3 +71,19 @@ def test_AP_E1_AP_E4_rule_violation_carries_ids_and_chinese_text():
 def test_unknown_rule_id_raises():
     with pytest.raises(KeyError):
         rule_message("AP-X9")
+
+
+def test_AP_subsidy_4_message_uses_the_prepayment_share_in_force():
+    assert "标准的30%" in rule_message("AP-$4", params={"prepayment_pct": 30})
+
+
+def test_C_EFF_message_names_effective_dates_and_reason():
+    assert "生效日期" in RULE_MESSAGES["C-EFF"] and "理由" in RULE_MESSAGES["C-EFF"]
+
+
+def test_C_REV_rule_violation_message_is_its_str_like_service_error():
+    error = RuleViolation(["AP-E7", "AP-E2"], params={"min_monthly_wage": 2600})
+    assert error.message == str(error) == f"{rule_message('AP-E7')}；{rule_message('AP-E2')}"
+    assert RuleViolation("AP-E6", params={"min_monthly_wage": 2600}).message == rule_message(
+        "AP-E6", params={"min_monthly_wage": 2600}
+    )

@@ -18,6 +18,7 @@ EXPECTED_DEFAULTS = {
     "subsidy_urgent_technician": 9000,
     "subsidy_urgent_senior_technician": 10000,
     "subsidy_counts_extension": 0,
+    "prepayment_pct": 50,
     "min_monthly_wage": 2540,
     "attendance_alert_below_pct": 80,
     "attrition_alert_above_pct": 20,
@@ -29,7 +30,7 @@ EXPECTED_DEFAULTS = {
 
 
 def test_AP_subsidy_1_AP_E6_AP_P4_HS_P2_seed_defaults():
-    """AP-$1, AP-$2, AP-E6, AP-P4, HS-P2, HS-$1: the seed's figures are the defaults."""
+    """AP-$1, AP-$2, AP-$4, AP-E6, AP-P4, HS-P2, HS-$1: the seed's figures are the defaults."""
     assert dict(DEFAULTS) == EXPECTED_DEFAULTS
     assert [spec.key for spec in PARAMETERS] == list(EXPECTED_DEFAULTS)
     assert all(isinstance(spec.default, int) and spec.label for spec in PARAMETERS)
@@ -59,7 +60,7 @@ def test_AP_E6_param_unknown_key_raises_even_if_passed_in():
 
 @pytest.mark.skipif(not RULES_MD.exists(), reason="RULES.md is not beside the project")
 def test_AP_subsidy_1_parameter_rule_ids_are_rules_marked_parameter():
-    """AP-$1, AP-$2, AP-E6, AP-P4, HS-P2, HS-$1: every parameter belongs to a *parameter* rule."""
+    """AP-$1, AP-$2, AP-$4, AP-E6, AP-P4, HS-P2, HS-$1: every parameter belongs to a *parameter* rule."""
     marked = {
         match.group(1)
         for match in re.finditer(

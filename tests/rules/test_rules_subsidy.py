@@ -120,6 +120,16 @@ def test_AP_subsidy_1_parameters_override_defaults():
     assert subsidy_remainder("technician", True, True, True, True, params=params) == 9900
 
 
+def test_AP_subsidy_4_prepayment_share_is_a_parameter():
+    """AP-$4: a new prepayment share moves the prepayment and, with it, the remainder."""
+    params = {"prepayment_pct": 30}
+    assert subsidy_prepayment("advanced", False, params=params) == 3600  # 30 % of 6000 × 2
+    assert subsidy_remainder("advanced", False, True, True, True, params=params) == 8400
+    assert subsidy_remainder("advanced", False, True, False, False, params=params) == -3600
+    odd = {"prepayment_pct": 33, "subsidy_ordinary_intermediate": 5001}
+    assert subsidy_prepayment("intermediate", False, params=odd) == 1650  # 1650.33 → 1650
+
+
 def test_AP_subsidy_3_AP_subsidy_4_odd_amounts_round_half_up_to_whole_yuan():
     """AP-$3, AP-$4: 85 % of 5001 is 4250.85 → 4251; half of 5001 is 2500.5 → 2501."""
     params = {"subsidy_ordinary_intermediate": 5001}
