@@ -11,7 +11,7 @@ from portal.core import audit
 from portal.core import files as documents
 from portal.core.access import can
 from portal.core.errors import NotAllowed, ServiceError
-from portal.core.workflow import Decision, transition
+from portal.core.workflow import REVIEW_CHAIN, Decision, Workflow, review_action
 from portal.extensions import db
 from portal.models import (
     AuditLog,
@@ -28,6 +28,7 @@ from portal.models import (
 from portal.models.base import utcnow
 
 OBJECT_TYPE = "organisation"
+WORKFLOW = Workflow(OBJECT_TYPE, REVIEW_CHAIN)
 
 # The licence each kind uploads at registration (AP-N1 营业执照, AP-I2 办学许可/培训资质).
 LICENCE_KINDS = {
@@ -211,12 +212,12 @@ def return_note(org: Organisation, timeline: list[AuditLog]) -> AuditLog | None:
 
 
 def submit(actor, org: Organisation) -> ReviewState:
-    return transition(actor, org, OBJECT_TYPE, "submit")
+    return WORKFLOW.apply(actor, org, "submit")
 
 
 def district_review(actor, org: Organisation, decision: Decision, comment: str = ""):
-    return transition(actor, org, OBJECT_TYPE, "district", decision, comment)
+    return WORKFLOW.apply(actor, org, review_action("district", decision), comment)
 
 
 def center_review(actor, org: Organisation, decision: Decision, comment: str = ""):
-    return transition(actor, org, OBJECT_TYPE, "center", decision, comment)
+    return WORKFLOW.apply(actor, org, review_action("center", decision), comment)

@@ -31,6 +31,7 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.util import identity_key
 
 from portal import rules
+from portal.apprenticeship.enrolment.access import own_enrolments_in
 from portal.apprenticeship.enrolment.checks import Registration, check_registration
 from portal.apprenticeship.enrolment.trainee_accounts import ensure_trainee_account
 from portal.apprenticeship.mentors.services import mentor_problems
@@ -39,7 +40,7 @@ from portal.clock import today  # today is part of this module's API (tests use 
 from portal.core import audit
 from portal.core.access import can
 from portal.core.errors import NotAllowed, ServiceError, StateConflict
-from portal.core.workflow import COMMENT_REQUIRED, Decision
+from portal.core.workflow import Decision, Transition, Workflow, decision_action
 from portal.extensions import db
 from portal.models import (
     HOLDING_STATES,
@@ -51,7 +52,6 @@ from portal.models import (
     ReviewState,
     Role,
 )
-from portal.models.base import utcnow
 
 OBJECT_TYPE = "enrolment"
 S = EnrolmentState
@@ -60,8 +60,16 @@ S = EnrolmentState
 # same person in the same programme is refused); the rest are history.
 LIVE_STATES = (S.DRAFT, S.RETURNED, *HOLDING_STATES)
 
-# District decision → the state it leads to (AP-W2; C-REV for return and reject).
-DECISIONS = {Decision.APPROVE: S.ACTIVE, Decision.RETURN: S.RETURNED, Decision.REJECT: S.REJECTED}
+_REVIEW = {"permission": "district_review", "stamps": ("decided_at",),
+           "refusal": "您无权审核该学徒报名"}
+# AP-W2: the enterprise submits, the district establishes the record, returns or rejects (C-REV).
+WORKFLOW = Workflow(OBJECT_TYPE, [
+    Transition("submit", (S.DRAFT, S.RETURNED), S.SUBMITTED, "submit",
+               stamps=("submitted_at",), refusal="只有报名企业可以提交"),
+    Transition(Decision.APPROVE, (S.SUBMITTED,), S.ACTIVE, **_REVIEW),
+    Transition(Decision.RETURN, (S.SUBMITTED,), S.RETURNED, requires="comment", **_REVIEW),
+    Transition(Decision.REJECT, (S.SUBMITTED,), S.REJECTED, requires="reason", **_REVIEW),
+])
 
 AP_E5_MESSAGE = rules.rule_message("AP-E5")
 
@@ -155,15 +163,13 @@ def active_enrolment_for(user) -> Enrolment | None:
 
 def can_register(actor, programme: Programme) -> bool:
     """AP-W2: only the programme's own enterprise registers, once the programme is approved."""
-    return (getattr(actor, "role", None) == Role.ENTERPRISE
-            and actor.org_id == programme.enterprise_id
-            and programme.state == ReviewState.APPROVED)
+    return can(actor, "register", programme)
 
 
 def require_register(actor, programme: Programme) -> None:
     if can_register(actor, programme):
         return
-    if getattr(actor, "role", None) == Role.ENTERPRISE and actor.org_id == programme.enterprise_id:
+    if can(actor, "own", programme):
         raise NotAllowed("培训项目经市级审核通过后才能办理学徒报名（规则 AP-W2）")
     raise NotAllowed("只有该培训项目的申报企业可以办理学徒报名")
 
@@ -235,41 +241,25 @@ def update(actor, enrolment: Enrolment, reg: Registration) -> None:
     db.session.flush()
 
 
-def _move(enrolment: Enrolment, sources, values: dict) -> None:
-    """Guarded UPDATE of the state: wins once even when two requests race (else 已被处理).
-
-    The AP-E5 partial unique index may refuse a move into HOLDING_STATES that a concurrent
-    request made first; that is answered with the AP-E5 message, never a 500.
-    """
+def _apply(actor, enrolment: Enrolment, action: str, comment: str = "",
+           values: dict | None = None) -> EnrolmentState:
+    """The engine's step, with AP-E5's partial unique index answered in words, never a 500:
+    it may refuse a move into HOLDING_STATES that a concurrent request made first."""
     try:
-        changed = db.session.execute(
-            sa.update(Enrolment)
-            .where(Enrolment.id == enrolment.id, Enrolment.state.in_(sources))
-            .values(updated_at=utcnow(), **values)
-            .execution_options(synchronize_session=False)
-        ).rowcount
+        return WORKFLOW.apply(actor, enrolment, action, comment, values)
     except IntegrityError as err:
         raise rules.RuleViolation("AP-E5") from err
-    if changed != 1:
-        raise StateConflict()
-    db.session.refresh(enrolment)
 
 
 def _submit(actor, enrolment: Enrolment, programme: Programme, person: Apprentice) -> None:
-    if not can(actor, "submit", enrolment):
-        if enrolment.state.editable:
-            raise NotAllowed("只有报名企业可以提交")
-        raise StateConflict()
+    WORKFLOW.check(actor, enrolment, "submit")
     if programme.state != ReviewState.APPROVED:
         raise NotAllowed("培训项目未处于已批准状态，不能提交学徒报名（规则 AP-W2）")
     check_registration(programme, Registration.of(enrolment, person))
     if holding_enrolment(person.id) is not None:
         raise rules.RuleViolation("AP-E5")
     take_seats(programme.id)
-    from_state = enrolment.state
-    _move(enrolment, (S.DRAFT, S.RETURNED), {"state": S.SUBMITTED, "submitted_at": utcnow()})
-    audit.record(actor, OBJECT_TYPE, enrolment.id, "submit", from_state=from_state,
-                 to_state=S.SUBMITTED)
+    _apply(actor, enrolment, "submit")
 
 
 def submit(actor, enrolment: Enrolment) -> EnrolmentState:
@@ -289,11 +279,9 @@ def submit_all(actor, programme: Programme) -> int:
     """
     require_register(actor, programme)
     rows = db.session.execute(
-        sa.select(Enrolment, Apprentice)
+        own_enrolments_in(actor, programme.id, (S.DRAFT, S.RETURNED))
+        .add_columns(Apprentice)
         .join(Apprentice, Apprentice.id == Enrolment.apprentice_id)
-        .where(Enrolment.programme_id == programme.id,
-               Enrolment.enterprise_id == actor.org_id,
-               Enrolment.state.in_((S.DRAFT, S.RETURNED)))
         .order_by(Enrolment.id)
     ).all()
     if not rows:
@@ -336,28 +324,19 @@ def district_review(actor, enrolment: Enrolment, decision: Decision, comment: st
     facts in force on the approval day (AP-P5) and opens a trainee account if the person has
     none. Both mentors must be assigned first (AP-M1). A return or rejection frees the seat.
     """
-    target = DECISIONS.get(decision)
-    if target is None:
-        raise NotAllowed("不支持的审核操作")
-    comment = (comment or "").strip()
-    if decision != Decision.APPROVE and not comment:
-        raise ServiceError(COMMENT_REQUIRED)
-    if enrolment.state != S.SUBMITTED:
-        raise StateConflict()
-    if not can(actor, "district_review", enrolment):
-        raise NotAllowed("您无权审核该学徒报名")
+    action = decision_action(decision)
+    WORKFLOW.check(actor, enrolment, action, comment)
     day = day or today()
     programme = db.session.get(Programme, enrolment.programme_id)
-    values = {"state": target, "decided_at": utcnow()}
+    values = {}
     if decision == Decision.APPROVE:
-        values |= establishment_values(enrolment, programme, day)
-    _move(enrolment, (S.SUBMITTED,), values)
+        values = establishment_values(enrolment, programme, day)
+        comment = (comment or "").strip() or f"学籍建立日 {day}"
+    target = _apply(actor, enrolment, action, comment, values)
     if decision == Decision.APPROVE:
         ensure_trainee_account(actor, db.session.get(Apprentice, enrolment.apprentice_id))
     else:
         release_seat(programme.id)
-    audit.record(actor, OBJECT_TYPE, enrolment.id, decision.value, from_state=S.SUBMITTED,
-                 to_state=target, comment=comment or (f"学籍建立日 {day}" if target == S.ACTIVE else ""))
     db.session.flush()
     return target
 

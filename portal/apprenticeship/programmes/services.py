@@ -13,7 +13,7 @@ from portal.core import audit
 from portal.core import files as documents
 from portal.core.access import can
 from portal.core.errors import NotAllowed, StateConflict
-from portal.core.workflow import Decision, transition
+from portal.core.workflow import REVIEW_CHAIN, Decision, Workflow, review_action
 from portal.extensions import db
 from portal.models import (
     CatalogueKind,
@@ -28,6 +28,7 @@ from portal.models import (
 from portal.models.base import utcnow
 
 OBJECT_TYPE = "programme"
+WORKFLOW = Workflow(OBJECT_TYPE, REVIEW_CHAIN)
 
 # Fields an enterprise fills in; everything else is set by the workflow.
 PLAN_FIELDS = (
@@ -213,12 +214,12 @@ def submit(actor, programme: Programme) -> ReviewState:
             raise rules.RuleViolation(check.problems)
     elif can(actor, "edit", programme):
         raise NotAllowed("须先由合作培训机构确认后才能提交（规则 AP-W1）")
-    return transition(actor, programme, OBJECT_TYPE, "submit")
+    return WORKFLOW.apply(actor, programme, "submit")
 
 
 def district_review(actor, programme: Programme, decision: Decision, comment: str = ""):
-    return transition(actor, programme, OBJECT_TYPE, "district", decision, comment)
+    return WORKFLOW.apply(actor, programme, review_action("district", decision), comment)
 
 
 def center_review(actor, programme: Programme, decision: Decision, comment: str = ""):
-    return transition(actor, programme, OBJECT_TYPE, "center", decision, comment)
+    return WORKFLOW.apply(actor, programme, review_action("center", decision), comment)

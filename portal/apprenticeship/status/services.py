@@ -20,9 +20,8 @@ from portal.apprenticeship.programmes.services import period_end
 from portal.catalogue import lookups as catalogues
 from portal.core import audit
 from portal.core.access import can
-from portal.core.errors import NotAllowed, ServiceError, StateConflict
-from portal.core.guards import guarded_update
-from portal.core.workflow import Decision
+from portal.core.errors import NotAllowed, ServiceError
+from portal.core.workflow import Decision, Transition, Workflow, decision_action
 from portal.extensions import db
 from portal.models import (
     CatalogueKind,
@@ -39,7 +38,6 @@ from portal.models.base import utcnow
 OBJECT_TYPE = "status_change"
 ENROLMENT_OBJECT = "enrolment"
 REASON_MAX = 500
-ALREADY_HANDLED = "该学籍异动申请已被处理，请刷新后查看最新状态"
 MONTHS_PER_YEAR = 12
 
 
@@ -54,8 +52,21 @@ EFFECTS: dict[StatusChangeKind, tuple[tuple[EnrolmentState, ...], EnrolmentState
     K.WITHDRAW: ((E.ACTIVE, E.SUSPENDED), E.WITHDRAWN),
     K.TRANSFER: ((E.ACTIVE,), E.TRANSFERRED),
 }
-_DECIDED = {Decision.APPROVE: ChangeState.APPROVED, Decision.RETURN: ChangeState.RETURNED,
-            Decision.REJECT: ChangeState.REJECTED}
+
+C = ChangeState
+_DECISION = {"permission": "district_review", "stamps": ("decided_at",),
+             "actor_column": "decided_by_id", "comment_column": "comment",
+             "refusal": "您无权审核该学籍异动申请"}
+# AP-P2, C-REV: the district decides; the enterprise corrects a returned request or withdraws.
+WORKFLOW = Workflow(OBJECT_TYPE, [
+    Transition(Decision.APPROVE, (C.SUBMITTED,), C.APPROVED, **_DECISION),
+    Transition(Decision.RETURN, (C.SUBMITTED,), C.RETURNED, requires="comment", **_DECISION),
+    Transition(Decision.REJECT, (C.SUBMITTED,), C.REJECTED, requires="reason", **_DECISION),
+    Transition("resubmit", (C.RETURNED,), C.SUBMITTED, "submit", logged_as="submit",
+               refusal="只有学徒所在企业可以修改该申请"),
+    Transition("cancel", OPEN_STATES, C.CANCELLED, "cancel",
+               refusal="只有学徒所在企业可以撤回该申请"),
+])
 
 
 @dataclass
@@ -213,11 +224,9 @@ def describe(change: StatusChange) -> str:
     return f"{change.kind.label}{detail}，生效日期 {change.effective_on}"
 
 
-def _record_both(actor, change: StatusChange, action: str, from_state, to_state,
-                 enrolment_action: str, comment: str) -> None:
-    audit.record(actor, OBJECT_TYPE, change.id, action, from_state=from_state,
-                 to_state=to_state, comment=comment)
-    audit.record(actor, ENROLMENT_OBJECT, change.enrolment_id, enrolment_action,
+def _record_on_enrolment(actor, change: StatusChange, action: str, comment: str) -> None:
+    # C-AUD: the enrolment's own history tells of every step of its changes of status.
+    audit.record(actor, ENROLMENT_OBJECT, change.enrolment_id, action,
                  comment=f"{describe(change)}：{comment}" if comment else describe(change))
 
 
@@ -241,22 +250,16 @@ def request_change(actor, enrolment: Enrolment, data: ChangeData) -> StatusChang
                            f"{ChangeState(pending.state).label}），请办结或撤回后再申请")
     db.session.add(change)
     db.session.flush()
-    _record_both(actor, change, "submit", None, ChangeState.SUBMITTED,
-                 "status_change_requested", change.reason)
+    audit.record(actor, OBJECT_TYPE, change.id, "submit", to_state=ChangeState.SUBMITTED,
+                 comment=change.reason)
+    _record_on_enrolment(actor, change, "status_change_requested", change.reason)
     db.session.flush()
     return change
 
 
-def _move(change: StatusChange, source: str, target: ChangeState, **values) -> None:
-    guarded_update(change, "state", source, {"state": target, **values}, ALREADY_HANDLED)
-
-
 def resubmit(actor, change: StatusChange, data: ChangeData) -> None:
     """C-REV: the enterprise corrects a returned request and sends it again."""
-    if change.state != ChangeState.RETURNED:
-        raise StateConflict(ALREADY_HANDLED)
-    if not can(actor, "submit", change):
-        raise NotAllowed("只有学徒所在企业可以修改该申请")
+    WORKFLOW.check(actor, change, "resubmit")
     data.kind = StatusChangeKind(change.kind)  # a different kind is a new request
     _hold(change.enrolment_id)
     enrolment = db.session.get(Enrolment, change.enrolment_id)
@@ -264,23 +267,17 @@ def resubmit(actor, change: StatusChange, data: ChangeData) -> None:
     problems = _problems(enrolment, data)
     if problems:
         raise ChangeRefused(problems)
-    _move(change, ChangeState.RETURNED, ChangeState.SUBMITTED, comment="", decided_by_id=None,
-          decided_at=None, **_clean(data))
-    _record_both(actor, change, "submit", ChangeState.RETURNED, ChangeState.SUBMITTED,
-                 "status_change_requested", change.reason)
+    values = _clean(data)
+    WORKFLOW.apply(actor, change, "resubmit", values["reason"],
+                   values | {"comment": "", "decided_by_id": None, "decided_at": None})
+    _record_on_enrolment(actor, change, "status_change_requested", change.reason)
     db.session.flush()
 
 
 def cancel(actor, change: StatusChange) -> None:
     """AP-P2: the enterprise withdraws a request the district has not approved."""
-    if change.state not in OPEN_STATES:
-        raise StateConflict(ALREADY_HANDLED)
-    if not can(actor, "cancel", change):
-        raise NotAllowed("只有学徒所在企业可以撤回该申请")
-    source = change.state
-    _move(change, source, ChangeState.CANCELLED)
-    _record_both(actor, change, "cancel", source, ChangeState.CANCELLED,
-                 "status_change_cancelled", "")
+    WORKFLOW.apply(actor, change, "cancel")
+    _record_on_enrolment(actor, change, "status_change_cancelled", "")
     db.session.flush()
 
 
@@ -290,24 +287,13 @@ def cancel(actor, change: StatusChange) -> None:
 def decide(actor, change: StatusChange, decision: Decision, comment: str = "") -> ChangeState:
     """AP-P2, C-REV: the district approves (applying the change), returns or rejects."""
     comment = (comment or "").strip()
-    if decision in (Decision.RETURN, Decision.REJECT) and not comment:
-        raise ServiceError("退回修改须填写修改意见，不予批准须填写理由（规则 C-REV）")
     if len(comment) > REASON_MAX:
         raise ServiceError(f"审核意见不能超过{REASON_MAX}字")
-    if change.state != ChangeState.SUBMITTED:
-        raise StateConflict(ALREADY_HANDLED)
-    if not can(actor, "district_review", change):
-        raise NotAllowed("您无权审核该学籍异动申请")
-    target = _DECIDED[decision]
-    _move(change, ChangeState.SUBMITTED, target, comment=comment, decided_by_id=actor.id,
-          decided_at=utcnow())
-    audit.record(actor, OBJECT_TYPE, change.id, decision.value,
-                 from_state=ChangeState.SUBMITTED, to_state=target, comment=comment)
-    if decision == Decision.APPROVE:
+    target = WORKFLOW.apply(actor, change, decision_action(decision), comment)
+    if target == ChangeState.APPROVED:
         _apply(actor, change, comment)
     else:
-        audit.record(actor, ENROLMENT_OBJECT, change.enrolment_id, f"status_change_{target}",
-                     comment=f"{describe(change)}：{comment}")
+        _record_on_enrolment(actor, change, f"status_change_{target}", comment)
     db.session.flush()
     return target
 

@@ -3,8 +3,8 @@
 The trainee asks on the phone for the enrolment they are in training on (it always comes
 from the logged-in user, never from the request), the enterprise approves or rejects, the
 trainee may cancel a request still pending and reports back (销假) after an approved leave.
-Each function checks permission and state through `access.can`, writes the audit record
-(C-AUD) and flushes; the view commits.
+Every step after the request is a transition of `WORKFLOW` (permission and state through
+`access.can`, the audit record of C-AUD, a guarded update); the view commits.
 """
 
 from datetime import date
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from portal.clock import today  # noqa: F401 - today is part of this module's API
 from portal.core import audit
 from portal.core.access import can
-from portal.core.errors import NotAllowed, ServiceError, StateConflict
-from portal.core.guards import guarded_update
+from portal.core.errors import NotAllowed, ServiceError
+from portal.core.workflow import Transition, Workflow, decision_action
 from portal.extensions import db
 from portal.models import AuditLog, Enrolment, EnrolmentState, LeaveRequest, LeaveState
 from portal.models.base import utcnow
@@ -31,7 +31,6 @@ MAX_LEAVE_DAYS = 90
 # Leave that still claims its days: a new request may not overlap one of these (AP-P2).
 OPEN_STATES = (LeaveState.REQUESTED, LeaveState.APPROVED)
 
-ALREADY_HANDLED = "该请假申请已被处理，请刷新后查看最新状态"
 NOT_IN_TRAINING = "您当前不在培训中（暂停培训或已结束），不能请假（规则 AP-P2）"
 
 
@@ -44,10 +43,19 @@ class LeaveDecision(StrEnum):
         return {"approve": "批准", "reject": "不批准"}[self.value]
 
 
-_DECISION_STATES = {LeaveDecision.APPROVE: LeaveState.APPROVED,
-                    LeaveDecision.REJECT: LeaveState.REJECTED}
-
-
+L = LeaveState
+_DECISION = {"permission": "decide", "stamps": ("decided_at",),
+             "actor_column": "decided_by_id", "refusal": "您无权审批该请假申请"}
+# AP-P2: the employer decides a pending request; the trainee withdraws it or reports back.
+WORKFLOW = Workflow(OBJECT_TYPE, [
+    Transition(LeaveDecision.APPROVE, (L.REQUESTED,), L.APPROVED, **_DECISION),
+    Transition(LeaveDecision.REJECT, (L.REQUESTED,), L.REJECTED, requires="reason", **_DECISION),
+    Transition("cancel", (L.REQUESTED,), L.CANCELLED, "cancel",
+               refusal="只能撤回本人待审批的请假申请"),
+    Transition("report_back", (L.APPROVED,), L.RETURNED, "report_back",
+               refusal="只能为本人的请假销假",
+               conflict="只有已批准的请假可以销假，该请假可能已销假或已处理"),
+])
 
 
 def leave_days(start: date, end: date) -> int:
@@ -127,63 +135,38 @@ def request_leave(actor, enrolment: Enrolment, start: date, end: date,
     return leave
 
 
-def _move(leave: LeaveRequest, source: LeaveState, target: LeaveState, **values) -> None:
-    guarded_update(leave, "state", source, {"state": target, **values}, ALREADY_HANDLED)
-
-
 def decide(actor, leave: LeaveRequest, decision: LeaveDecision, comment: str = "") -> LeaveState:
     """AP-P2, C-REV: the enterprise approves or rejects (with a reason) a pending request."""
     comment = (comment or "").strip()
-    if decision == LeaveDecision.REJECT and not comment:
-        raise ServiceError("不批准须填写理由（规则 C-REV）")
+    action = decision_action(decision, LeaveDecision)
+    WORKFLOW.check(actor, leave, action, comment)
     if len(comment) > REASON_MAX:
         raise ServiceError(f"审批意见不能超过{REASON_MAX}字")
-    if leave.state != LeaveState.REQUESTED:
-        raise StateConflict(ALREADY_HANDLED)
-    if not can(actor, "decide", leave):
-        raise NotAllowed("您无权审批该请假申请")
     if decision == LeaveDecision.APPROVE:
         status = db.session.scalar(sa.select(Enrolment.state)
                                    .where(Enrolment.id == leave.enrolment_id))
         if status != EnrolmentState.ACTIVE:
             raise ServiceError("该学徒已不在培训中，不能批准请假，请选择不批准并说明理由")
-    target = _DECISION_STATES[decision]
-    _move(leave, LeaveState.REQUESTED, target, decided_by_id=actor.id, decided_at=utcnow())
-    audit.record(actor, OBJECT_TYPE, leave.id, decision.value,
-                 from_state=LeaveState.REQUESTED, to_state=target, comment=comment)
-    db.session.flush()
-    return target
+    return WORKFLOW.apply(actor, leave, action, comment)
 
 
 def cancel(actor, leave: LeaveRequest) -> None:
     """AP-P2: the trainee withdraws a request nobody has decided yet."""
-    if leave.state != LeaveState.REQUESTED:
-        raise StateConflict(ALREADY_HANDLED)
-    if not can(actor, "cancel", leave):
-        raise NotAllowed("只能撤回本人待审批的请假申请")
-    _move(leave, LeaveState.REQUESTED, LeaveState.CANCELLED)
-    audit.record(actor, OBJECT_TYPE, leave.id, "cancel",
-                 from_state=LeaveState.REQUESTED, to_state=LeaveState.CANCELLED)
-    db.session.flush()
+    WORKFLOW.apply(actor, leave, "cancel")
 
 
 def report_back(actor, leave: LeaveRequest, returned_on: date, on: date | None = None) -> None:
     """AP-P2 销假: the trainee records the day they came back from an approved leave."""
     on = on or today()
-    if leave.state != LeaveState.APPROVED:
-        raise StateConflict("只有已批准的请假可以销假，该请假可能已销假或已处理")
-    if not can(actor, "report_back", leave):
-        raise NotAllowed("只能为本人的请假销假")
+    WORKFLOW.check(actor, leave, "report_back")
     if returned_on is None:
         raise ServiceError("请填写返岗日期")
     if returned_on < leave.start_date:
         raise ServiceError(f"返岗日期不能早于请假开始日期（{leave.start_date}）")
     if returned_on > on:
         raise ServiceError("返岗日期不能晚于今天")
-    _move(leave, LeaveState.APPROVED, LeaveState.RETURNED, returned_on=returned_on)
-    audit.record(actor, OBJECT_TYPE, leave.id, "report_back", from_state=LeaveState.APPROVED,
-                 to_state=LeaveState.RETURNED, comment=f"返岗日期 {returned_on}")
-    db.session.flush()
+    WORKFLOW.apply(actor, leave, "report_back", f"返岗日期 {returned_on}",
+                   {"returned_on": returned_on})
 
 
 def decision_comments(leave_ids) -> dict[int, str]:

@@ -233,6 +233,22 @@ def test_AP_P2_another_enterprise_cannot_decide(client, login, db):
     assert leave.state == LeaveState.REQUESTED
 
 
+def test_AP_P2_C_DIST_only_the_employer_approves_leave_even_calling_the_service(db):
+    # The view's scoped load already answers 404; the service must refuse on its own too.
+    enrolment = make_enrolment()
+    leave = make_leave(enrolment)
+    other_employer = make_user(Role.ENTERPRISE, org=make_org(state=ReviewState.APPROVED))
+    district = make_user(Role.DISTRICT, district=enrolment.district_code)
+    for outsider in (other_employer, district, trainee_of(enrolment)):
+        with pytest.raises(NotAllowed, match="无权审批"):
+            leave_service.decide(outsider, leave, leave_service.LeaveDecision.APPROVE)
+    db.session.rollback()
+    db.session.refresh(leave)
+    assert leave.state == LeaveState.REQUESTED and leave.decided_by_id is None
+    assert not db.session.scalars(sa.select(AuditLog).where(
+        AuditLog.object_type == leave_service.OBJECT_TYPE, AuditLog.object_id == leave.id)).all()
+
+
 def test_AP_P2_deciding_twice_answers_already_handled(client, login, db):
     enrolment = make_enrolment()
     leave = make_leave(enrolment)
