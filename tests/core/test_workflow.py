@@ -6,8 +6,6 @@ step are refused, a return or rejection without words answers the one C-REV mess
 a decision made from a stale copy answers 已被处理 without a second audit row.
 """
 
-import os
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -42,6 +40,7 @@ from portal.orgs import services as organisations
 from tests.enrolment_factories import make_enrolment, make_leave, make_status_change
 from tests.factories import make_org, make_user
 from tests.programme_factories import make_programme
+from tests.races import at_once, needs_postgres
 
 ALREADY_HANDLED = "该记录已被处理，请刷新后查看最新状态"
 
@@ -239,36 +238,18 @@ def test_decisions_are_stamped_with_the_decider_where_the_record_keeps_one(db):
 # --- A real race (PostgreSQL only: SQLite serialises writers with a file lock) -------------
 
 
-@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"),
-                    reason="a real race needs PostgreSQL's row locks")
+@needs_postgres
 @pytest.mark.parametrize("name", ["programme", "status_change", "leave_request"])
 def test_AP_W4_two_reviewers_at_once_exactly_one_wins(app, db, name):
     kind = KINDS[name]
     obj, decider, _outsider = kind.make()
     model, obj_id, decider_id = type(obj), obj.id, decider.id
-    barrier = threading.Barrier(2)
-    outcomes: list[str] = []
 
     def review(decision, comment):
-        with app.app_context():
-            try:
-                actor = db.session.get(User, decider_id)
-                mine = db.session.get(model, obj_id)
-                barrier.wait(timeout=10)
-                kind.decide(actor, mine, decision, comment)
-                db.session.commit()
-                outcomes.append("ok")
-            except ServiceError as err:
-                db.session.rollback()
-                outcomes.append(err.message)
-            finally:
-                db.session.remove()
+        return lambda: kind.decide(db.session.get(User, decider_id),
+                                   db.session.get(model, obj_id), decision, comment)
 
-    threads = [threading.Thread(target=review, args=args)
-               for args in ((kind.approve, _words(kind)), (kind.refuse, "同时审核"))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    outcomes = at_once(app, db, review(kind.approve, _words(kind)),
+                       review(kind.refuse, "同时审核"))
     assert sorted(outcomes) == sorted(["ok", ALREADY_HANDLED])
     assert len(_audit(kind.object_type, obj_id)) == 1

@@ -2,8 +2,6 @@
 (C-REV, C-DIST), applied in the decision's transaction (seats, AP-E5, AP-C3)."""
 
 import json
-import os
-import threading
 from datetime import date
 
 import pytest
@@ -27,6 +25,7 @@ from portal.models import (
 from tests.enrolment_factories import make_enrolment, make_status_change
 from tests.factories import make_user
 from tests.programme_factories import make_programme
+from tests.races import at_once, needs_postgres
 
 
 def _employer(enrolment):
@@ -377,34 +376,16 @@ def test_seat_counter_never_drops_below_zero(db):
                              .where(Programme.id == programme.id)) == 0
 
 
-@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"),
-                    reason="a real race needs PostgreSQL's row locks")
+@needs_postgres
 def test_AP_P2_two_requests_at_once_leave_one_open_change(app, db):
     enrolment = make_enrolment()
     enrolment_id, employer_id = enrolment.id, _employer(enrolment).id
-    barrier = threading.Barrier(2)
-    outcomes: list[str] = []
 
     def ask(kind: str):
-        with app.app_context():
-            try:
-                user = db.session.get(User, employer_id)
-                mine = db.session.get(Enrolment, enrolment_id)
-                barrier.wait(timeout=10)
-                status_changes.request_change(user, mine, status_changes.ChangeData(
-                    kind=kind, reason="同时提交", effective_on=date(2026, 12, 1)))
-                db.session.commit()
-                outcomes.append("ok")
-            except ServiceError as err:
-                db.session.rollback()
-                outcomes.append(err.message)
-            finally:
-                db.session.remove()
+        return lambda: status_changes.request_change(
+            db.session.get(User, employer_id), db.session.get(Enrolment, enrolment_id),
+            status_changes.ChangeData(kind=kind, reason="同时提交", effective_on=date(2026, 12, 1)))
 
-    threads = [threading.Thread(target=ask, args=(kind,)) for kind in ("suspend", "withdraw")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    outcomes = at_once(app, db, ask("suspend"), ask("withdraw"))
     assert sorted(outcome == "ok" for outcome in outcomes) == [False, True]
     assert len(_changes(enrolment)) == 1

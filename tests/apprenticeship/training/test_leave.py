@@ -1,8 +1,6 @@
 """Leave (请假/销假, AP-P2): the trainee asks on the phone, the enterprise decides inline."""
 
 import json
-import os
-import threading
 from datetime import date, timedelta
 
 import pytest
@@ -24,6 +22,7 @@ from portal.models import (
 from tests.enrolment_factories import make_enrolment, make_leave, trainee_of
 from tests.factories import make_org, make_user
 from tests.programme_factories import make_programme
+from tests.races import at_once, needs_postgres
 
 
 def _employer(enrolment):
@@ -296,35 +295,17 @@ def test_enterprise_leave_list_query_count_is_constant(client, login, count_quer
     assert len(many) == len(few)
 
 
-@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"),
-                    reason="a real race needs PostgreSQL's row locks")
+@needs_postgres
 def test_AP_P2_two_overlapping_requests_at_once_make_one_leave(app, db):
     enrolment = make_enrolment()
     enrolment_id, trainee_id = enrolment.id, trainee_of(enrolment).id
-    barrier = threading.Barrier(2)
-    outcomes: list[str] = []
 
     def ask(day: int):
-        with app.app_context():
-            try:
-                user = db.session.get(User, trainee_id)
-                mine = db.session.get(Enrolment, enrolment_id)
-                barrier.wait(timeout=10)
-                leave_service.request_leave(user, mine, date(2026, 12, day),
-                                            date(2026, 12, day + 2), "事假")
-                db.session.commit()
-                outcomes.append("ok")
-            except ServiceError as err:
-                db.session.rollback()
-                outcomes.append(err.message)
-            finally:
-                db.session.remove()
+        return lambda: leave_service.request_leave(
+            db.session.get(User, trainee_id), db.session.get(Enrolment, enrolment_id),
+            date(2026, 12, day), date(2026, 12, day + 2), "事假")
 
-    threads = [threading.Thread(target=ask, args=(day,)) for day in (1, 2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    outcomes = at_once(app, db, ask(1), ask(2))
     assert sorted(outcome == "ok" for outcome in outcomes) == [False, True]
     assert any("时间重叠" in outcome for outcome in outcomes)
     assert len(_leaves(db, enrolment)) == 1
