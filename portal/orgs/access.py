@@ -42,11 +42,6 @@ def documents_for(user) -> sa.Select:
     return sa.select(Document).where(sa.or_(own, in_programme.exists()))
 
 
-def own_organisation(user) -> sa.Select:
-    """The signed-in enterprise's or institution's own record."""
-    return organisations_for(user).where(Organisation.id == user.org_id)
-
-
 def _org_permissions(user, org: Organisation) -> dict[str, bool]:
     own = user.role in (Role.ENTERPRISE, Role.INSTITUTION) and user.org_id == org.id
     district = user.role == Role.DISTRICT and user.district_code == org.district_code

@@ -42,12 +42,6 @@ class RoleView:
     def url(self, name: str, **values) -> str:
         return url_for(self.endpoint(name), **values)
 
-    def has(self, name: str) -> bool:
-        """Whether this role's blueprint serves the page `name` (a link is shown only then)."""
-        from flask import current_app
-
-        return self.endpoint(name) in current_app.view_functions
-
 
 def current_view(views: Mapping[str, RoleView]) -> RoleView:
     """The view of the blueprint serving this request (404 for one that has none)."""

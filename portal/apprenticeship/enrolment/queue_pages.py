@@ -82,10 +82,6 @@ def load(enrolment_id: int, action: str = "view") -> Enrolment:
     return get_or_404_for(current_user, Enrolment, enrolment_id, action)
 
 
-def message_of(err) -> str:
-    return getattr(err, "message", None) or str(err)
-
-
 # ------------------------------------------------------------------------------ queue
 
 

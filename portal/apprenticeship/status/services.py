@@ -134,16 +134,6 @@ def _extension_problem(programme: Programme, already: int, months: int, reason: 
 # --- Checks shared by request and resubmission -------------------------------------------
 
 
-def transfer_targets(enrolment: Enrolment) -> sa.Select:
-    """Approved programmes of the same enterprise with a free seat, other than the current."""
-    return (sa.select(Programme)
-            .where(Programme.enterprise_id == enrolment.enterprise_id,
-                   Programme.state == ReviewState.APPROVED,
-                   Programme.id != enrolment.programme_id,
-                   Programme.enrolled_count < Programme.planned_count)
-            .order_by(Programme.start_date.desc(), Programme.id))
-
-
 def _problems(enrolment: Enrolment, data: ChangeData) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     reason = (data.reason or "").strip()
