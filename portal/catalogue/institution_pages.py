@@ -1,10 +1,10 @@
 """AP-I4: the catalogue of approved institutions, as enterprises search it."""
 
-from flask import current_app, request
+from flask import request
 
 from portal.catalogue import institutions
 from portal.clock import today
-from portal.extensions import db
+from portal.web.pagination import paginate
 from portal.web.render import page_or_block
 from portal.web.routes import GET, Route
 
@@ -13,8 +13,7 @@ def institution_catalogue():
     """Searchable by name and occupation; each licence's validity is shown for today."""
     name = request.args.get("q", "").strip()[:50]
     occupation = request.args.get("occupation", "").strip()[:50]
-    page = db.paginate(institutions.search(name, occupation),
-                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = paginate(institutions.search(name, occupation))
     day = today()
     valid = {org.id: institutions.licence_valid_on(org, day) for org in page.items}
     return page_or_block("enterprise/institutions.html", "results", page=page, q=name,

@@ -70,6 +70,40 @@ def flags_for(occupation_id: int, day: date) -> set[CatalogueKind]:
     return memberships([occupation_id], day)[occupation_id]
 
 
+def memberships_on(pairs) -> dict[tuple[int, date], set[CatalogueKind]]:
+    """AP-P5: the lists each (occupation, day) is on, for any mix of days, in one query.
+
+    Every version is read with the listed occupations it holds (versions are few), and the
+    version in force on each day is chosen here, so a page of programmes starting on fifty
+    different days still costs one query.
+    """
+    pairs = set(pairs)
+    result: dict[tuple[int, date], set[CatalogueKind]] = {pair: set() for pair in pairs}
+    if not pairs:
+        return result
+    ids = sorted({occupation_id for occupation_id, _day in pairs})
+    rows = db.session.execute(
+        sa.select(CatalogueVersion.kind, CatalogueVersion.effective_from,
+                  CatalogueItem.occupation_id)
+        .outerjoin(CatalogueItem, sa.and_(CatalogueItem.version_id == CatalogueVersion.id,
+                                          CatalogueItem.occupation_id.in_(ids)))
+    )
+    members: dict[tuple[CatalogueKind, date], set[int]] = {}
+    for kind, since, occupation_id in rows:
+        held = members.setdefault((CatalogueKind(kind), since), set())
+        if occupation_id is not None:
+            held.add(occupation_id)
+    by_kind: dict[CatalogueKind, list[date]] = {}
+    for kind, since in sorted(members):
+        by_kind.setdefault(kind, []).append(since)
+    for occupation_id, day in pairs:
+        for kind, dates in by_kind.items():
+            in_force = max((since for since in dates if since <= day), default=None)
+            if in_force is not None and occupation_id in members[(kind, in_force)]:
+                result[(occupation_id, day)].add(kind)
+    return result
+
+
 # ---------------------------------------------------------------------------- entry checks
 
 

@@ -44,6 +44,7 @@ from portal.core.errors import ServiceError
 from portal.extensions import db, htmx
 from portal.models import CatalogueKind, CatalogueVersion, Occupation
 from portal.web.commit import commit_or_refuse
+from portal.web.pagination import paginate
 from portal.web.render import page_or_block, toast
 from portal.web.routes import GET, GET_POST, POST, RouteTable
 
@@ -82,8 +83,7 @@ def catalogues():
     day, q = _day(), request.args.get("q", "").strip()[:40]
     kind = request.args.get("list", "")
     kind = CatalogueKind(kind) if kind in {k.value for k in CatalogueKind} else None
-    page = db.paginate(occupation_search(q, kind, day),
-                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = paginate(occupation_search(q, kind, day))
     return page_or_block(
         OCCUPATIONS, "results", page=page, q=q, day=day, list_kind=kind,
         flags=memberships([o.id for o in page.items], day),
@@ -176,8 +176,7 @@ def _version_or_404(kind: CatalogueKind, version_id: int) -> CatalogueVersion:
 
 def catalogue_version(kind: str, version_id: int):
     version = _version_or_404(_kind(kind), version_id)
-    page = db.paginate(members_select(version),
-                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = paginate(members_select(version))
     return page_or_block(
         "center/catalogue/version.html", "members", version=version, kind=version.kind,
         page=page, today=today(), diff=version_diff(version), **LABELS)

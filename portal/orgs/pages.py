@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import current_app, flash, redirect, render_template, request
+from flask import flash, redirect, render_template, request
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
@@ -24,6 +24,7 @@ from portal.orgs.access import organisations_for
 from portal.orgs.forms import EDIT_FORMS
 from portal.web import review as review_actions
 from portal.web.commit import commit_or_refuse
+from portal.web.pagination import paginate
 from portal.web.render import page_or_block
 from portal.web.routes import GET, GET_POST, POST, RoleView, Route, RouteTable, current_view
 
@@ -76,7 +77,7 @@ def list_page():
         q = q.where(Organisation.kind == kind)
     # AP-N3: four-centres enterprises first, never excluding others.
     q = q.order_by(Organisation.four_centres.desc(), Organisation.submitted_at, Organisation.id)
-    page = db.paginate(q, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = paginate(q)
     return page_or_block(
         LIST_TEMPLATE, "results", page=page, view=view, counts=status_counts(),
         status=status, kind=kind, states=list(ReviewState), kinds=list(OrgKind),

@@ -43,13 +43,31 @@ class ListPage:
         return self.page + 1
 
 
+MAX_PAGE = 10_000
+# Reviewers clearing dozens of files a day choose a longer page; nothing else is accepted.
+PAGE_SIZES = (20, 50, 100)
+
+
 def page_number() -> int:
-    return max(1, min(request.args.get("page", 1, type=int), 10_000))
+    """The page asked for, clamped: a junk or huge number is never an error (or an overflow)."""
+    raw = request.args.get("page", "")
+    number = int(raw) if raw.isdigit() and len(raw) <= len(str(MAX_PAGE)) else 1
+    return max(1, min(number, MAX_PAGE))
+
+
+def page_size() -> int:
+    asked = request.args.get("per_page", type=int)
+    return asked if asked in PAGE_SIZES else current_app.config["PAGE_SIZE"]
+
+
+def paginate(q: sa.Select):
+    """One page of ORM rows (db.paginate: the count, then the page), size and number clamped."""
+    return db.paginate(q, page=page_number(), per_page=page_size(), error_out=False)
 
 
 def paginate_rows(q: sa.Select) -> ListPage:
     """Two queries: the count and one page of (tuple) rows."""
-    per_page, page = current_app.config["PAGE_SIZE"], page_number()
+    per_page, page = page_size(), page_number()
     total = db.session.scalar(sa.select(sa.func.count()).select_from(q.order_by(None).subquery()))
     rows = db.session.execute(q.limit(per_page).offset((page - 1) * per_page)).all()
     return ListPage(items=rows, page=page, per_page=per_page, total=total or 0)

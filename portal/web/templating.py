@@ -6,6 +6,9 @@ from portal import rules
 from portal.core.access import can
 from portal.models import ROLE_LABELS
 from portal.navigation import menu_for
+from portal.web import i18n
+from portal.web.pagination import PAGE_SIZES, page_size
+from portal.web.widgets import decision_buttons, inline_review
 
 ACTION_LABELS = {
     "register": "注册",
@@ -49,8 +52,10 @@ ACTION_LABELS = {
 
 
 def init_app(app) -> None:
+    i18n.init_app(app)
     app.jinja_env.globals.update(
-        can=lambda action, obj: can(current_user, action, obj),
+        # The user object itself: each attribute read through the proxy costs a look-up.
+        can=lambda action, obj: can(current_user._get_current_object(), action, obj),
         rule_message=rules.rule_message,
         level_label=lambda code: rules.LEVEL_LABELS.get(code, code),
         enterprise_size_label=lambda code: rules.ENTERPRISE_SIZES.get(code, code or ""),
@@ -59,6 +64,10 @@ def init_app(app) -> None:
         action_label=lambda action: ACTION_LABELS.get(action, action),
         role_labels=ROLE_LABELS,
         menu_for=menu_for,
+        inline_review=inline_review,
+        decision_buttons=decision_buttons,
+        page_size=page_size,
+        page_sizes=PAGE_SIZES,
     )
     app.jinja_env.filters.update(
         mask_id=rules.mask_resident_id,

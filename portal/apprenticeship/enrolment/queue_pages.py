@@ -9,7 +9,7 @@ appear only in the response to an explicit POST on the detail page, which is aud
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, request
+from flask import abort, flash, redirect, request
 from flask_login import current_user
 from sqlalchemy.orm import contains_eager, joinedload
 
@@ -35,6 +35,7 @@ from portal.models import (
     TrainingAgreement,
 )
 from portal.web.commit import commit_or_refuse
+from portal.web.pagination import paginate
 from portal.web.render import page_or_block, toast
 from portal.web.routes import RoleView, current_view
 
@@ -138,8 +139,7 @@ def programme_choices() -> list[tuple[int, str]]:
 def queue_page(**extra):
     role = view()
     filters = queue_filters(role.default_status)
-    page = db.paginate(eager(filtered(filters)), per_page=current_app.config["PAGE_SIZE"],
-                       error_out=False)
+    page = paginate(eager(filtered(filters)))
     return page_or_block(QUEUE_TEMPLATE, "results", page=page, view=role, filters=filters,
                          counts=status_counts(), states=list(EnrolmentState),
                          programmes=programme_choices(), **extra)

@@ -5,7 +5,7 @@ passwords. Only the programme's own enterprise registers; the Excel import is in
 """
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
@@ -27,6 +27,7 @@ from portal.core.access import can, get_or_404_for
 from portal.extensions import db, htmx
 from portal.models import Apprentice, Enrolment, EnrolmentState, Programme
 from portal.web.commit import commit_or_refuse
+from portal.web.pagination import paginate
 from portal.web.render import page_or_block
 from portal.web.routes import GET, GET_POST, POST, Route
 
@@ -52,7 +53,7 @@ def roster(programme_id: int):
     programme = load_programme(programme_id)
     q = (enrolments_for(current_user).options(joinedload(Enrolment.apprentice))
          .where(Enrolment.programme_id == programme.id).order_by(Enrolment.id))
-    page = db.paginate(q, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = paginate(q)
     drafts = db.session.scalar(own_enrolments_in(
         current_user, programme.id, (EnrolmentState.DRAFT, EnrolmentState.RETURNED))
         .with_only_columns(sa.func.count()))

@@ -7,7 +7,7 @@ mentor page each side assigns its own kind to the programme's apprentices.
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import current_app, flash, redirect, render_template, request
+from flask import flash, redirect, render_template, request
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
@@ -24,6 +24,7 @@ from portal.core.access import get_or_404_for, visible
 from portal.extensions import db, htmx
 from portal.models import Enrolment, EnrolmentState, Mentor, MentorKind, Programme
 from portal.web.commit import commit_or_refuse
+from portal.web.pagination import paginate
 from portal.web.render import page_or_block, toast
 from portal.web.routes import GET, GET_POST, POST, RoleView, RouteTable, current_view
 
@@ -71,8 +72,7 @@ def list_page():
         q = q.where(Mentor.active.is_(filters["status"] == "active"))
     if filters["q"]:
         q = q.where(Mentor.name.contains(filters["q"], autoescape=True))
-    page = db.paginate(q.order_by(Mentor.name, Mentor.id),
-                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = paginate(q.order_by(Mentor.name, Mentor.id))
     return page_or_block(LIST_TEMPLATE, "results", page=page, view=view, filters=filters,
                          status_filters=STATUS_FILTERS, kind=view.kind,
                          counts=_assigned_counts([m.id for m in page.items], view.kind))
@@ -157,8 +157,7 @@ def _row_context(programme: Programme) -> dict:
 
 def _assign_context(programme: Programme) -> dict:
     missing_only = request.args.get("missing") == "1"
-    page = db.paginate(_roster_query(programme, missing_only),
-                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = paginate(_roster_query(programme, missing_only))
     return {**_row_context(programme), "header": programme_header(programme),
             "page": page, "missing_only": missing_only,
             "problems": mentors.mentor_problems_for(page.items)}

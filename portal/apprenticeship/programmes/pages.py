@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import aliased, joinedload
 
@@ -23,6 +23,7 @@ from portal.extensions import db, htmx
 from portal.models import Document, Occupation, Organisation, Programme, ReviewState
 from portal.web import review as review_actions
 from portal.web.commit import commit_or_refuse
+from portal.web.pagination import paginate
 from portal.web.render import page_or_block
 from portal.web.routes import GET, GET_POST, POST, RoleView, Route, RouteTable, current_view
 
@@ -91,8 +92,12 @@ def queue_filters(view: ProgrammeView) -> dict:
     }
 
 
+# Built once: a fresh alias per request costs SQLAlchemy an adaptation and a cache miss.
+_ENTERPRISE = aliased(Organisation, name="queue_enterprise")
+
+
 def filtered(view: ProgrammeView, filters: dict) -> sa.Select:
-    enterprise = aliased(Organisation)
+    enterprise = _ENTERPRISE
     q = programmes_for(current_user).join(enterprise, enterprise.id == Programme.enterprise_id)
     if filters["status"] != "all":
         q = q.where(Programme.state == filters["status"])
@@ -111,6 +116,13 @@ def filtered(view: ProgrammeView, filters: dict) -> sa.Select:
     return q.order_by(enterprise.four_centres.desc(), Programme.submitted_at, Programme.id)
 
 
+def occupations_in_scope() -> list[Occupation]:
+    """The filter's choices: occupations of the programmes the user sees, not the catalogue."""
+    used = programmes_for(current_user).with_only_columns(Programme.occupation_id)
+    return list(db.session.scalars(
+        sa.select(Occupation).where(Occupation.id.in_(used)).order_by(Occupation.code)))
+
+
 def status_counts() -> dict:
     q = programmes_for(current_user).with_only_columns(Programme.state, sa.func.count())
     return dict(db.session.execute(q.group_by(Programme.state)).all())
@@ -119,12 +131,11 @@ def status_counts() -> dict:
 def list_page():
     view = current_view(VIEWS)
     filters = queue_filters(view)
-    page = db.paginate(_eager(filtered(view, filters)),
-                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = paginate(_eager(filtered(view, filters)))
     return page_or_block(
         QUEUE_TEMPLATE, "results", page=page, view=view, filters=filters,
         counts=status_counts(), states=list(ReviewState),
-        occupations=db.session.scalars(sa.select(Occupation).order_by(Occupation.code)).all(),
+        occupations=occupations_in_scope(),
         districts=all_districts() if view.city_wide else [],
         urgent=_urgent_flags(page.items),
     )
@@ -141,15 +152,8 @@ def counts():
 
 def _urgent_flags(items) -> dict[int, set]:
     """Catalogue flags of each listed programme's occupation on its start date (AP-P5)."""
-    by_day: dict[date, list[Programme]] = {}
-    for p in items:
-        by_day.setdefault(p.start_date, []).append(p)
-    flags: dict[int, set] = {}
-    for day, group in by_day.items():
-        found = catalogues.memberships({p.occupation_id for p in group}, day)
-        for p in group:
-            flags[p.id] = found[p.occupation_id]
-    return flags
+    found = catalogues.memberships_on((p.occupation_id, p.start_date) for p in items)
+    return {p.id: found[(p.occupation_id, p.start_date)] for p in items}
 
 
 def load(programme_id: int, action: str = "view") -> Programme:

@@ -4,7 +4,7 @@ the alerts, for the enterprise (its own), the district and the centre (city-wide
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import current_app, request
+from flask import request
 from flask_login import current_user
 from sqlalchemy.orm import aliased
 
@@ -15,7 +15,7 @@ from portal.catalogue.parameters import parameters_on
 from portal.core.districts import all_districts
 from portal.extensions import db
 from portal.models import Occupation, Organisation, Programme, ReviewState
-from portal.web.pagination import ListPage, page_number
+from portal.web.pagination import ListPage, page_number, page_size
 from portal.web.render import page_or_block
 from portal.web.routes import GET, RoleView, RouteTable, current_view
 
@@ -84,7 +84,7 @@ def quality_page():
     ids = sorted(starts, key=_sort_key(filters["sort"], found, starts))
     if filters["alerts_only"]:
         ids = [i for i in ids if found[i].alert]
-    per_page, page_no = current_app.config["PAGE_SIZE"], page_number()
+    per_page, page_no = page_size(), page_number()
     shown = ids[(page_no - 1) * per_page: page_no * per_page]
     loaded = {row.Programme.id: row for row in db.session.execute(
         sa.select(Programme, Occupation, Enterprise)

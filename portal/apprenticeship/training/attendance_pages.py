@@ -9,7 +9,7 @@ from datetime import datetime
 
 import segno
 import sqlalchemy as sa
-from flask import current_app, redirect, request, url_for
+from flask import redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
@@ -22,6 +22,7 @@ from portal.core.access import get_or_404_for
 from portal.extensions import db
 from portal.models import CheckIn, ClassSession, Programme
 from portal.web.commit import commit_or_refuse
+from portal.web.pagination import paginate
 from portal.web.render import page_or_block
 from portal.web.routes import GET, GET_POST, POST, RoleView, Route, current_view
 
@@ -64,8 +65,7 @@ def list_page():
         q = q.where(ClassSession.closed_at.is_not(None))
     if programme_id:
         q = q.where(ClassSession.programme_id == programme_id)
-    page = db.paginate(q.order_by(ClassSession.starts_at.desc(), ClassSession.id.desc()),
-                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = paginate(q.order_by(ClassSession.starts_at.desc(), ClassSession.id.desc()))
     counts = dict(db.session.execute(
         sa.select(CheckIn.session_id, sa.func.count())
         .where(CheckIn.session_id.in_([s.id for s in page.items]))

@@ -6,7 +6,7 @@ apprentice page lists one apprentice's records and records hours for them alone.
 """
 
 import sqlalchemy as sa
-from flask import current_app, flash, redirect, request
+from flask import flash, redirect, request
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
@@ -22,6 +22,7 @@ from portal.apprenticeship.training.credit_forms import CreditForm
 from portal.extensions import db, htmx
 from portal.models import CreditRecord, Enrolment, EnrolmentState, OrgKind, Programme
 from portal.web.commit import commit_or_refuse
+from portal.web.pagination import paginate
 from portal.web.render import page_or_block, toast
 from portal.web.routes import GET, GET_POST, POST, RoleView, Route, current_view
 
@@ -53,7 +54,7 @@ def _overview_context(programme: Programme, form: CreditForm) -> dict:
          .where(Enrolment.state.in_(ROSTER_STATES) if status == "all"
                 else Enrolment.state == status)
          .order_by(Enrolment.id))
-    page = db.paginate(q, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = paginate(q)
     totals = credits.credit_totals(e.id for e in page.items)  # ONE grouped query
     return {
         "view": current_view(VIEWS), "programme": programme,
@@ -117,11 +118,9 @@ def apprentice(programme_id: int, enrolment_id: int):
 def _apprentice_context(programme: Programme, enrolment_id: int, form: CreditForm) -> dict:
     enrolment = db.session.scalar(sa.select(Enrolment).options(joinedload(Enrolment.apprentice))
                                   .where(Enrolment.id == enrolment_id))
-    records = db.paginate(
+    records = paginate(
         sa.select(CreditRecord).where(CreditRecord.enrolment_id == enrolment_id)
-        .order_by(CreditRecord.on_day.desc(), CreditRecord.id.desc()),
-        per_page=current_app.config["PAGE_SIZE"], error_out=False,
-    )
+        .order_by(CreditRecord.on_day.desc(), CreditRecord.id.desc()))
     hours = credits.credit_totals([enrolment_id])[enrolment_id]
     return {
         "view": current_view(VIEWS), "programme": programme,

@@ -3,23 +3,21 @@
 Scanning, checking in and leave are the training domain's pages (training/pages.py).
 """
 
-from flask import current_app, request
+from flask import request
 from flask_login import current_user
 
 from portal.apprenticeship.enrolment import services as enrolments
 from portal.apprenticeship.training import attendance, credits
 from portal.blueprints.checkin.blueprint import bp
-from portal.extensions import db
+from portal.web.pagination import paginate
 from portal.web.render import page_or_block
 
 
 @bp.get("/")
 def home():
     today = attendance.todays_sessions(current_user, attendance.today())
-    history = db.paginate(
-        attendance.history_query(current_user, before=attendance.now_utc()),
-        per_page=current_app.config["PAGE_SIZE"], error_out=False,
-    )
+    history = paginate(
+        attendance.history_query(current_user, before=attendance.now_utc()))
     check_ins = attendance.own_check_ins(current_user,
                                          [s.id for s in (*today, *history.items)])
     block = "history" if request.args.get("page") else "today"
