@@ -55,8 +55,9 @@ def visible(model: type, user) -> sa.Select:
     return _SCOPES[model](user)
 
 
-def get_or_404_for(user, model: type, id_: int, action: str = "view"):
-    obj = db.session.scalar(visible(model, user).where(model.id == id_))
+def get_or_404_for(user, model: type, id_: int, action: str = "view", options=()):
+    """The record in the user's scope allowed `action`; `options` (eager loads) ride along."""
+    obj = db.session.scalar(visible(model, user).where(model.id == id_).options(*options))
     if obj is None:
         abort(404)
     if not can(user, action, obj):

@@ -62,11 +62,13 @@ VIEWS = {
 }
 
 
+# A programme with its parties, occupation and district, as lists and the detail show it.
+WITH_PARTIES = (joinedload(Programme.enterprise), joinedload(Programme.institution),
+                joinedload(Programme.occupation), joinedload(Programme.district))
+
+
 def _eager(q: sa.Select) -> sa.Select:
-    return q.options(
-        joinedload(Programme.enterprise), joinedload(Programme.institution),
-        joinedload(Programme.occupation), joinedload(Programme.district),
-    )
+    return q.options(*WITH_PARTIES)
 
 
 def _date_arg(name: str) -> date | None:
@@ -161,16 +163,17 @@ def load(programme_id: int, action: str = "view") -> Programme:
 
 
 def detail_context(programme: Programme) -> dict:
-    eager = db.session.scalar(_eager(sa.select(Programme)).where(Programme.id == programme.id))
+    """Everything the detail page shows, each piece computed once."""
+    flags = catalogues.flags_for(programme.occupation_id, programme.start_date)
     docs = {
         d.id: d for d in db.session.scalars(sa.select(Document).where(Document.id.in_([
             i for i in (programme.agreement_document_id, programme.entrustment_document_id) if i
         ])))
     }
-    check = programmes.check_plan(programmes.plan_data_of(programme), eager.enterprise,
-                                  for_submission=True)
+    check = programmes.check_plan(programmes.plan_data_of(programme), programme.enterprise,
+                                  for_submission=True, flags=flags)
     return {
-        "programme": eager,
+        "programme": programme,
         "docs": docs,
         "check": check,
         "shares": rules.course_ratio_shares(programme.general_hours, programme.theory_hours,
@@ -178,7 +181,7 @@ def detail_context(programme: Programme) -> dict:
         "credits": rules.credits_for_hours(programme.centralised_hours + programme.on_job_hours),
         "required_credits": rules.required_credits(programme.level)
         if programme.level in rules.TRAINABLE_LEVELS else None,
-        "flags": catalogues.flags_for(programme.occupation_id, programme.start_date),
+        "flags": flags,
         "end_date": programmes.period_end(programme.start_date, programme.duration_months),
         "timeline": audit.timeline(programmes.OBJECT_TYPE, programme.id),
         "entrusted": db.session.get(Organisation, programme.entrusted_enterprise_id)
@@ -189,7 +192,7 @@ def detail_context(programme: Programme) -> dict:
 
 
 def detail(programme_id: int):
-    programme = load(programme_id)
+    programme = get_or_404_for(current_user, Programme, programme_id, options=WITH_PARTIES)
     return page_or_block("programme/detail.html", "content", view=current_view(VIEWS),
                          **detail_context(programme))
 

@@ -55,11 +55,13 @@ class PlanCheck:
     warnings: list[str] = field(default_factory=list)
 
 
-def check_plan(data: dict, enterprise: Organisation, *, for_submission: bool = False) -> PlanCheck:
+def check_plan(data: dict, enterprise: Organisation, *, for_submission: bool = False,
+               flags: set[CatalogueKind] | None = None) -> PlanCheck:
     """AP-E4, AP-N2, AP-N4, AP-I2, AP-I4, AP-C1..C5, AP-A2: every rule a plan must meet.
 
     `data` holds PLAN_FIELDS (plus the document ids when checking a submission). Forms call
     it for field errors; `submit` calls it again, since state can change between the two.
+    `flags`: the occupation's catalogue lists on the start date, when the caller has them.
     """
     found: list[str] = []
     level = data.get("level")
@@ -68,7 +70,9 @@ def check_plan(data: dict, enterprise: Organisation, *, for_submission: bool = F
     start, months = data.get("start_date"), data.get("duration_months")
     occupation = db.session.get(Occupation, data.get("occupation_id") or 0)
     if occupation is not None and start is not None:
-        prohibited = CatalogueKind.PROHIBITED in catalogues.flags_for(occupation.id, start)
+        if flags is None:
+            flags = catalogues.flags_for(occupation.id, start)
+        prohibited = CatalogueKind.PROHIBITED in flags
         found += rules.occupation_problems(prohibited)
     institution = db.session.get(Organisation, data.get("institution_id") or 0)
     if not institutions.in_catalogue(institution):

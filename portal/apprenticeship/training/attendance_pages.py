@@ -19,7 +19,7 @@ from portal.apprenticeship.training import attendance
 from portal.apprenticeship.training.access import class_sessions_for
 from portal.apprenticeship.training.attendance_forms import EvidenceForm, SessionForm
 from portal.core.access import get_or_404_for
-from portal.extensions import db
+from portal.extensions import db, htmx
 from portal.models import CheckIn, ClassSession, Programme
 from portal.web.commit import commit_or_refuse
 from portal.web.pagination import paginate
@@ -141,6 +141,8 @@ def session_page(session_id: int, evidence_form: EvidenceForm | None = None):
 
 def qr_block(session_id: int):
     """Polled every 30 s: a fresh code, or none once the session is closed."""
+    if not htmx:  # a fragment's address opened as a page: the whole page
+        return session_page(session_id)
     session = _load(session_id)
     return page_or_block(SESSION_TEMPLATE, "qr", view=current_view(VIEWS), cs=session,
                          **_qr(session))
@@ -148,6 +150,8 @@ def qr_block(session_id: int):
 
 def attendees_block(session_id: int):
     """Polled every 3 s: who has checked in, and 已签到 n / 应到 m."""
+    if not htmx:
+        return session_page(session_id)
     session = _load(session_id)
     return page_or_block(SESSION_TEMPLATE, "attendees", view=current_view(VIEWS), cs=session,
                          **_attendance(session))
