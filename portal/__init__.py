@@ -33,6 +33,8 @@ def create_app(config: dict | None = None):
     security.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
+    from portal.web import sql_count
+    sql_count.init_app(app)
     register_blueprints(app)
     cli.init_app(app)
     return app

@@ -166,6 +166,16 @@ def _seed_student_record() -> None:
     db.session.flush()
 
 
+def seed_city(apprentices: int, seed: int) -> dict:
+    """Reference data, the demo catalogue, then a generated city (portal.city)."""
+    from portal.city.generate import seed_scale
+
+    seed_reference()
+    _seed_catalogue()
+    db.session.commit()
+    return seed_scale(apprentices, seed)
+
+
 def init_app(app) -> None:
     @app.cli.command("seed-reference")
     def seed_reference_command():
@@ -173,6 +183,23 @@ def init_app(app) -> None:
         seed_reference()
         db.session.commit()
         click.echo("reference data loaded")
+
+    @app.cli.command("seed-scale")
+    @click.option("--apprentices", default=30_000, show_default=True, type=click.IntRange(40))
+    @click.option("--seed", default=1, show_default=True, type=int)
+    def seed_scale_command(apprentices: int, seed: int):
+        """A generated city for benchmarks (never in production; only on an empty database)."""
+        if app.config.get("PORTAL_ENV") == "production":
+            raise click.ClickException("生产环境不能载入规模测试数据（PORTAL_ENV=production）")
+        if db.session.scalar(sa.select(User.id).where(User.username == "s-center")):
+            raise click.ClickException("数据库中已有规模测试数据；请换一个空数据库")
+        summary = seed_city(apprentices, seed)
+        for table, rows in sorted(summary["counts"].items()):
+            click.echo(f"{table:24} {rows:>9,}")
+        click.echo(f"accounts: s-center, s-<district code>, s-org-<organisation id>, "
+                   f"s-t-<apprentice id>; password {summary['password']}")
+        click.echo(f"朝阳区 busiest approved programme: {summary['chaoyang_programme']}; "
+                   f"sessions today: {summary['today_sessions']}")
 
     @app.cli.command("seed-demo")
     def seed_demo_command():

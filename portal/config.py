@@ -34,6 +34,7 @@ def from_environment() -> dict:
         ),
         "UPLOAD_DIR": env.get("UPLOAD_DIR") or str(INSTANCE_DIR / "uploads"),
         "REDIS_URL": env.get("REDIS_URL"),
+        "BENCH_SQL_COUNT": env.get("BENCH_SQL_COUNT") == "1",
         # Cookies go over TLS in production; plain http only on a developer's 127.0.0.1.
         "SESSION_COOKIE_SECURE": not debug,
     }

@@ -66,7 +66,11 @@ class Enrolment(TimestampMixin, Base):
     __table_args__ = (
         sa.Index("uq_enrolment_one_holding_per_apprentice", "apprentice_id", unique=True,
                  postgresql_where=sa.text(_HOLDING_SQL), sqlite_where=sa.text(_HOLDING_SQL)),
-        sa.Index("ix_enrolment_district_state", "district_code", "state"),
+        # The queues' filter and order (submitted_at, id): a page is read in index order.
+        sa.Index("ix_enrolment_district_state_submitted", "district_code", "state",
+                 "submitted_at", "id"),
+        sa.Index("ix_enrolment_state_submitted", "state", "submitted_at", "id"),
+        sa.Index("ix_enrolment_district_submitted", "district_code", "submitted_at", "id"),
         sa.Index("ix_enrolment_programme_state", "programme_id", "state"),
         sa.CheckConstraint("monthly_wage >= 0", name="wage_not_negative"),
         sa.CheckConstraint(

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask import abort, flash, redirect, request
 from flask_login import current_user
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import joinedload
 
 from portal import rules
 from portal.apprenticeship.enrolment import services as svc
@@ -104,16 +104,17 @@ def _search(q: str) -> sa.ColumnElement[bool]:
 
 
 def filtered(filters: dict) -> sa.Select:
-    q = (enrolments_for(current_user)
-         .join(Apprentice, Apprentice.id == Enrolment.apprentice_id)
-         .options(contains_eager(Enrolment.apprentice)))
+    # The person comes with the page (joinedload); the count joins them only for a search.
+    q = enrolments_for(current_user).options(joinedload(Enrolment.apprentice))
     if filters["status"] != "all":
         q = q.where(Enrolment.state == filters["status"])
     if filters["programme_id"]:
         q = q.where(Enrolment.programme_id == filters["programme_id"])
     if filters["q"]:
-        q = q.where(_search(filters["q"]))
-    return q.order_by(Enrolment.submitted_at.is_(None), Enrolment.submitted_at, Enrolment.id)
+        q = q.where(Enrolment.apprentice_id.in_(
+            sa.select(Apprentice.id).where(_search(filters["q"]))))
+    # Oldest submission first, drafts last: the order of ix_enrolment_*_submitted.
+    return q.order_by(Enrolment.submitted_at.asc().nulls_last(), Enrolment.id)
 
 
 def status_counts() -> dict:
