@@ -8,7 +8,7 @@ from portal.models import ROLE_LABELS
 from portal.navigation import menu_for
 from portal.web import i18n
 from portal.web.pagination import PAGE_SIZES, page_size
-from portal.web.widgets import decision_buttons, inline_review
+from portal.web.widgets import decision_buttons, inline_review, status_badge
 
 ACTION_LABELS = {
     "register": "注册",
@@ -65,6 +65,7 @@ def init_app(app) -> None:
         role_labels=ROLE_LABELS,
         menu_for=menu_for,
         inline_review=inline_review,
+        status_badge=status_badge,
         decision_buttons=decision_buttons,
         page_size=page_size,
         page_sizes=PAGE_SIZES,

@@ -45,15 +45,33 @@ def decision_buttons(decisions=None) -> Markup:
     return cache[key]
 
 
+def _per_request() -> dict:
+    """What every row's form shares: the CSRF token and the default words."""
+    try:
+        return g._portal_review_cell
+    except AttributeError:
+        g._portal_review_cell = shared = {
+            "csrf": generate_csrf(), "label": _("审核意见"), "hint": _("意见（退回/不通过必填）")}
+        return shared
+
+
 def inline_review(url, key, row_error=None, allowed=True, decisions=None, hint=None,
                   maxlength=1000, comment_label=None) -> Markup:
     """A queue row's review cell: the decision form while `allowed`, else 已处理; then the
     refusal of the last attempt, if any."""
     if allowed:
-        cell = _FORM % {"url": url, "csrf": generate_csrf(), "key": key,
-                        "label": comment_label or _("审核意见"), "maxlength": maxlength,
-                        "hint": hint or _("意见（退回/不通过必填）"),
-                        "buttons": decision_buttons(decisions)}
+        shared = _per_request()
+        cell = _FORM % {"url": url, "csrf": shared["csrf"], "key": key,
+                        "label": comment_label or shared["label"], "maxlength": maxlength,
+                        "hint": hint or shared["hint"], "buttons": decision_buttons(decisions)}
     else:
         cell = Markup('<small class="muted">%s</small>') % _("已处理")
     return cell + _ERROR % row_error if row_error else cell
+
+
+_BADGE = Markup('<span class="badge badge-%s">%s</span>')
+
+
+def status_badge(state) -> Markup:
+    """A record's state as a coloured badge (the label is the state enum's own)."""
+    return _BADGE % (state.value, state.label)
