@@ -170,11 +170,10 @@ def load(programme_id: int, action: str = "view") -> Programme:
 def detail_context(programme: Programme) -> dict:
     """Everything the detail page shows, each piece computed once."""
     flags = catalogues.flags_for(programme.occupation_id, programme.start_date)
-    docs = {
-        d.id: d for d in db.session.scalars(sa.select(Document).where(Document.id.in_([
-            i for i in (programme.agreement_document_id, programme.entrustment_document_id) if i
-        ])))
-    }
+    doc_ids = [i for i in (programme.agreement_document_id, programme.entrustment_document_id)
+               if i]
+    docs = {d.id: d for d in db.session.scalars(
+        sa.select(Document).where(Document.id.in_(doc_ids)))} if doc_ids else {}
     check = programmes.check_plan(programmes.plan_data_of(programme), programme.enterprise,
                                   for_submission=True, flags=flags)
     return {
