@@ -8,7 +8,7 @@ POST without JavaScript); every value is escaped by Markup's % (str.format is sl
 
 from flask import g
 from flask_wtf.csrf import generate_csrf
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from portal.web.i18n import gettext as _
 
@@ -45,14 +45,19 @@ def decision_buttons(decisions=None) -> Markup:
     return cache[key]
 
 
-def _per_request() -> dict:
-    """What every row's form shares: the CSRF token and the default words."""
-    try:
-        return g._portal_review_cell
-    except AttributeError:
-        g._portal_review_cell = shared = {
-            "csrf": generate_csrf(), "label": _("审核意见"), "hint": _("意见（退回/不通过必填）")}
-        return shared
+def _form_template(decisions, hint, maxlength, comment_label) -> str:
+    """The cell's markup with every shared part filled in and escaped, once a request;
+    rows then only put in their (escaped) URL and key."""
+    cache = g.setdefault("_portal_review_forms", {})
+    signature = (repr(decisions), hint, maxlength, comment_label)
+    if signature not in cache:
+        filled = _FORM % {"url": Markup("\x00url\x00"), "key": Markup("\x00key\x00"),
+                          "csrf": generate_csrf(), "label": comment_label or _("审核意见"),
+                          "maxlength": maxlength, "hint": hint or _("意见（退回/不通过必填）"),
+                          "buttons": decision_buttons(decisions)}
+        cache[signature] = (str(filled).replace("{", "{{").replace("}", "}}")
+                            .replace("\x00url\x00", "{url}").replace("\x00key\x00", "{key}"))
+    return cache[signature]
 
 
 def inline_review(url, key, row_error=None, allowed=True, decisions=None, hint=None,
@@ -60,10 +65,8 @@ def inline_review(url, key, row_error=None, allowed=True, decisions=None, hint=N
     """A queue row's review cell: the decision form while `allowed`, else 已处理; then the
     refusal of the last attempt, if any."""
     if allowed:
-        shared = _per_request()
-        cell = _FORM % {"url": url, "csrf": shared["csrf"], "key": key,
-                        "label": comment_label or shared["label"], "maxlength": maxlength,
-                        "hint": hint or shared["hint"], "buttons": decision_buttons(decisions)}
+        template = _form_template(decisions, hint, maxlength, comment_label)
+        cell = Markup(template.format(url=escape(url), key=escape(key)))
     else:
         cell = Markup('<small class="muted">%s</small>') % _("已处理")
     return cell + _ERROR % row_error if row_error else cell
