@@ -122,10 +122,15 @@ def status_counts() -> dict:
     return dict(db.session.execute(q.group_by(Enrolment.state)).all())
 
 
-def programme_choices() -> list[tuple[int, str]]:
-    """Approved programmes in scope, for the filter (one query)."""
+def programme_choices(status: str) -> list[tuple[int, str]]:
+    """The filter's programmes: approved ones in scope that hold enrolments in the status
+    shown (a district's queue lists the few with registrations waiting, not all of them)."""
+    q = programmes_for(current_user)
+    if status != "all":
+        q = q.where(Programme.id.in_(enrolments_for(current_user).with_only_columns(
+            Enrolment.programme_id).where(Enrolment.state == status)))
     rows = db.session.execute(
-        programmes_for(current_user)
+        q
         .with_only_columns(Programme.id, Organisation.name, Occupation.name, Programme.level,
                            Programme.start_date)
         .join(Organisation, Organisation.id == Programme.enterprise_id)
@@ -143,7 +148,7 @@ def queue_page(**extra):
     page = paginate(eager(filtered(filters)))
     return page_or_block(QUEUE_TEMPLATE, "results", page=page, view=role, filters=filters,
                          counts=status_counts(), states=list(EnrolmentState),
-                         programmes=programme_choices(), **extra)
+                         programmes=programme_choices(filters["status"]), **extra)
 
 
 def counts():
