@@ -45,25 +45,8 @@ def memberships(occupation_ids, day: date) -> dict[int, set[CatalogueKind]]:
     One query for any number of occupations, so list pages stay constant in queries.
     """
     ids = list(occupation_ids)
-    result: dict[int, set[CatalogueKind]] = {i: set() for i in ids}
-    if not ids:
-        return result
-    newest = (
-        sa.select(CatalogueVersion.kind, sa.func.max(CatalogueVersion.effective_from).label("since"))
-        .where(CatalogueVersion.effective_from <= day)
-        .group_by(CatalogueVersion.kind)
-        .subquery()
-    )
-    rows = db.session.execute(
-        sa.select(CatalogueItem.occupation_id, CatalogueVersion.kind)
-        .join(CatalogueVersion, CatalogueVersion.id == CatalogueItem.version_id)
-        .join(newest, sa.and_(newest.c.kind == CatalogueVersion.kind,
-                              newest.c.since == CatalogueVersion.effective_from))
-        .where(CatalogueItem.occupation_id.in_(ids))
-    )
-    for occupation_id, kind in rows:
-        result[occupation_id].add(CatalogueKind(kind))
-    return result
+    found = memberships_on((i, day) for i in ids)
+    return {i: found[(i, day)] for i in ids}
 
 
 def flags_for(occupation_id: int, day: date) -> set[CatalogueKind]:
