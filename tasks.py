@@ -59,6 +59,7 @@ def run() -> None:
     (ROOT / "instance").mkdir(exist_ok=True)
     sh(BIN / "flask", "db", "upgrade", env=env)
     sh(BIN / "flask", "seed-demo", env=env)
+    sh(BIN / "flask", "apply-due-changes", env=env)  # the daily job, for changes now due
     port = os.environ.get("PORT", "5000")
     print(f"\n门户已启动: http://127.0.0.1:{port}/  (演示账号见 README)\n", flush=True)
     os.execve(str(BIN / "flask"), [str(BIN / "flask"), "run", "--host", "127.0.0.1",

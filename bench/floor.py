@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 import openpyxl
 import sqlalchemy as sa
-from flask import Flask, g, redirect, render_template_string, request
+from flask import Flask, g, render_template_string, request
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 ONCE_ACTIVE = ("active", "completed", "withdrawn", "transferred")
@@ -262,7 +262,8 @@ def check_in(session_id: int, user_id: int):
         late = now > _naive(starts_at) + timedelta(minutes=late_after)
         conn.execute(INSERT_CHECK_IN, {"session": session_id, "enrolment": enrolment_id,
                                        "at": _bind(now), "late": late})
-    return redirect(f"/sessions/{session_id}", code=303)
+    # The portal answers the tap with the confirmation itself (no redirect round trip).
+    return f"<p>已签到 {now:%H:%M}</p>"
 
 
 # --- 7. the 500-row import preview --------------------------------------------------------

@@ -12,6 +12,10 @@ def create_app(config: dict | None = None):
     app = Flask(__name__, instance_relative_config=False)
     app.config.update(portal_config.load(config))
 
+    from portal.web import converters
+
+    converters.init_app(app)
+
     from portal import (
         cli,
         errors,
@@ -25,6 +29,9 @@ def create_app(config: dict | None = None):
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)
     login_manager.init_app(app)
     csrf.init_app(app)
+    from portal.core import files
+
+    files.init_app(app)  # ahead of CSRF's body parsing: per-view upload limits
     htmx.init_app(app)
     limiter.init_app(app)
     # Chinese is the source language; a second language only needs a catalogue.

@@ -5,6 +5,8 @@ import sqlalchemy as sa
 
 from portal import demo_data, rules
 from portal.accounts.passwords import hash_password
+from portal.core import audit
+from portal.demo_story import seed_story
 from portal.extensions import db
 from portal.models import (
     Apprentice,
@@ -19,6 +21,7 @@ from portal.models import (
     Occupation,
     Organisation,
     OrgKind,
+    ParameterValue,
     Programme,
     ReviewState,
     Role,
@@ -34,7 +37,22 @@ def seed_reference() -> None:
     for order, (code, name) in enumerate(DISTRICTS):
         if code not in existing:
             db.session.add(District(code=code, name=name, sort_order=order))
+    _seed_dated_parameters()
     db.session.flush()
+
+
+def _seed_dated_parameters() -> None:
+    """C-EFF, AP-E6: the dated values of the rules layer as rows the centre's page lists.
+
+    `parameters_on` already falls back to them; the rows show where a figure came from.
+    A date that has a row (seeded, or entered by the centre) is left alone.
+    """
+    stored = set(db.session.execute(sa.select(ParameterValue.key, ParameterValue.effective_from)))
+    for spec in rules.PARAMETERS:
+        for since, value in spec.history:
+            if (spec.key, since) not in stored:
+                db.session.add(ParameterValue(key=spec.key, effective_from=since, value=value,
+                                              note=f"{spec.rule_id} 规则目录所载数值（系统预置）"))
 
 
 def _seed_catalogue() -> dict[str, Occupation]:
@@ -101,6 +119,8 @@ def seed_demo() -> None:
     db.session.flush()
     _seed_programmes(occupations)
     _seed_student_record()
+    db.session.flush()
+    seed_story()
 
 
 def _seed_programmes(occupations: dict[str, Occupation]) -> None:
@@ -116,7 +136,7 @@ def _seed_programmes(occupations: dict[str, Occupation]) -> None:
             continue
         months = rules.standard_duration_years(level) * 12
         hours = rules.required_credits(level) * rules.HOURS_PER_CREDIT
-        db.session.add(Programme(
+        programme = Programme(
             enterprise_id=enterprise.id, institution_id=institution_id,
             district_code=enterprise.district_code, occupation_id=occupation.id, level=level,
             planned_count=30, start_date=start, duration_months=months,
@@ -124,9 +144,21 @@ def _seed_programmes(occupations: dict[str, Occupation]) -> None:
             centralised_hours=hours * 4 // 10, on_job_hours=hours * 6 // 10,
             delivery_modes="face_to_face,on_the_job", textbooks="《演示教材》（演示数据）",
             state=ReviewState(state), institution_confirmed_at=utcnow(),
-            submitted_at=utcnow(),
-        ))
+            submitted_at=None if state == "draft" else utcnow(),
+        )
+        db.session.add(programme)
+        db.session.flush()
+        if state in demo_data.PROGRAMME_DECISIONS:
+            decision = "return" if state == "returned" else "reject"
+            audit.record(_demo_reviewer(enterprise), "programme", programme.id, decision,
+                         from_state=ReviewState.SUBMITTED, to_state=state,
+                         comment=demo_data.PROGRAMME_DECISIONS[state])
     db.session.flush()
+
+
+def _demo_reviewer(enterprise: Organisation) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.role == Role.DISTRICT,
+                                                   User.district_code == enterprise.district_code))
 
 
 def _seed_student_record() -> None:
@@ -201,9 +233,21 @@ def init_app(app) -> None:
         click.echo(f"朝阳区 busiest approved programme: {summary['chaoyang_programme']}; "
                    f"sessions today: {summary['today_sessions']}")
 
+    @app.cli.command("apply-due-changes")
+    @click.option("--day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+                  help="the day to apply for (default: today in Beijing)")
+    def apply_due_changes_command(day):
+        """AP-P2: apply the approved changes of status whose effective date has come (daily)."""
+        from portal.apprenticeship.status.effects import apply_due
+
+        applied, failed = apply_due(day.date() if day else None)
+        click.echo(f"applied {applied} change(s) of status; {failed} could not be applied")
+
     @app.cli.command("seed-demo")
     def seed_demo_command():
-        """Load reference data, a demo occupation catalogue and one demo user per role."""
+        """Load reference data, a demo catalogue, demo users and the demo's living records."""
+        if app.config.get("PORTAL_ENV") == "production":
+            raise click.ClickException("生产环境不能载入演示数据（PORTAL_ENV=production）")
         seed_demo()
         db.session.commit()
         click.echo(f"demo data loaded; every demo account's password is {demo_data.DEMO_PASSWORD}")

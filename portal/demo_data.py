@@ -70,7 +70,19 @@ PROGRAMMES = (
     ("qiye", "6-31-01-03", "advanced", "submitted", date(2026, 12, 1)),
     ("qiye2", "4-10-01-05", "intermediate", "submitted", date(2026, 12, 15)),
     ("qiye3", "6-25-04-08", "intermediate", "district_approved", date(2027, 1, 4)),
+    # The demo story's class in training (portal.demo_story); 车工 stays the walk-through's.
+    ("qiye", "6-18-01-02", "intermediate", "approved", date(2026, 3, 2)),
+    # 云帆 entrusts this one's training to 精工 (AP-N4); its apprentices wait in 朝阳区's queue.
+    ("qiye2", "4-03-02-01", "intermediate", "approved", date(2026, 9, 1)),
+    ("qiye", "6-18-02-04", "intermediate", "returned", date(2027, 3, 1)),
+    ("qiye", "6-20-01-01", "advanced", "draft", date(2027, 3, 1)),
+    ("qiye3", "4-04-05-05", "intermediate", "rejected", date(2027, 3, 1)),
 )
+# Why the district returned or rejected a demo programme (shown as its return note).
+PROGRAMME_DECISIONS = {
+    "returned": "培训计划中技能实训学时偏少，请按 1:3:6 调整后重新提交",
+    "rejected": "该项目已在其他区重复申报，不予通过",
+}
 
 TRAINEE = ("xueyuan", "学员张三（演示）")
 # The demo trainee's student record in qiye's approved 车工 programme (a valid demo ID).

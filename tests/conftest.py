@@ -17,9 +17,9 @@ from portal import create_app
 from portal.accounts import passwords
 from portal.cli import seed_reference
 from portal.extensions import db as _db
+from tests.factories import PASSWORD, log_in
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
-PASSWORD = "Secret-pass-1"
 
 
 def _config(uri: str) -> dict:
@@ -165,9 +165,7 @@ def login(client):
     """Log `user` in through the real login form; returns the client."""
 
     def _login(user, password: str = PASSWORD):
-        response = client.post("/login", data={"username": user.username, "password": password})
-        assert response.status_code == 302, response.get_data(as_text=True)
-        return client
+        return log_in(client, user, password)
 
     return _login
 

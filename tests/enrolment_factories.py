@@ -5,6 +5,7 @@ from datetime import date
 
 from stdnum.cn import ric
 
+from portal.clock import today
 from portal.extensions import db
 from portal.models import (
     Apprentice,
@@ -170,11 +171,18 @@ def make_check_ins(session, enrolments) -> None:
 # --- Registration, agreements and Excel sheets (apprentice registration tests) -----------
 
 
+# AP-E1: contracts in force on the day the tests run; 1 January to 31 December is one year.
+CONTRACT_YEAR = today().year
+CONTRACT_START = f"{CONTRACT_YEAR}-01-01"
+ONE_YEAR_END = f"{CONTRACT_YEAR}-12-31"
+SHORT_END = f"{CONTRACT_YEAR}-12-30"
+
+
 def registration_data(**overrides) -> dict:
     """A valid 学徒报名 as the browser posts it (a one-year contract, Beijing insurance)."""
     data = {
         "name": "张三", "resident_id": resident_id(), "mobile": mobile(),
-        "contract_start": "2025-03-01", "contract_end": "2026-02-28",
+        "contract_start": CONTRACT_START, "contract_end": ONE_YEAR_END,
         "insured_in_beijing": "y", "hire_type": "new_hire", "monthly_wage": "6000",
     }
     data.update(overrides)
@@ -199,7 +207,7 @@ def make_agreement(programme: Programme, enrolments, collective: bool | None = N
 def sheet_row(**overrides) -> list:
     """One valid row of the import template, in its column order."""
     row = {"姓名": f"学徒{next(_seq)}", "身份证号码": resident_id(), "手机号码": mobile(),
-           "劳动合同起始日期": "2025-03-01", "劳动合同终止日期": "无固定期限",
+           "劳动合同起始日期": CONTRACT_START, "劳动合同终止日期": "无固定期限",
            "在本市缴纳社会保险": "是", "招用类型": "新招用", "劳务派遣": "否", "月工资（元）": 6000}
     row.update(overrides)
     return list(row.values())
@@ -221,3 +229,17 @@ def xlsx(rows, header=None) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def own_programme(owner, **fields) -> Programme:
+    """An approved programme of `owner`'s enterprise."""
+    from portal.models import Organisation
+
+    return make_programme(state=ReviewState.APPROVED,
+                          enterprise=db.session.get(Organisation, owner.org_id), **fields)
+
+
+def post_registration(client, programme, **overrides):
+    """The enterprise's 学徒报名 form, posted with `registration_data(**overrides)`."""
+    return client.post(f"/enterprise/programmes/{programme.id}/apprentices/new",
+                       data=registration_data(**overrides))

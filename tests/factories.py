@@ -137,3 +137,10 @@ def make_document(org: Organisation, data: bytes = PDF_BYTES, name: str = "Ëê•‰∏
         org.licence_document_id = doc.id
     db.session.commit()
     return doc
+
+
+def log_in(client, user, password: str = PASSWORD):
+    """`user` logs in through the real login form on `client`; returns the client."""
+    response = client.post("/login", data={"username": user.username, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client

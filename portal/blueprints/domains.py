@@ -2,6 +2,7 @@
 
 # Importing a domain's access module registers its scopes and permissions in core.access.
 from portal.apprenticeship.enrolment import access as _enrolment_access  # noqa: F401
+from portal.apprenticeship.enrolment import checks as enrolment_checks
 from portal.apprenticeship.enrolment import pages as enrolment
 from portal.apprenticeship.mentors import access as _mentors_access  # noqa: F401
 from portal.apprenticeship.mentors import pages as mentors
@@ -29,6 +30,14 @@ DOMAIN_ROUTES: tuple[RouteTable, ...] = (
 )
 
 
+# Domain facts templates show beside a record (the web layer imports no domain).
+TEMPLATE_GLOBALS = {
+    "contract_warning": lambda e: enrolment_checks.contract_warning(e.programme, e.contract_end),
+}
+
+
 def bind_domains(bp) -> None:
     for table in DOMAIN_ROUTES:
         bind_table(bp, table)
+    for name, function in TEMPLATE_GLOBALS.items():
+        bp.add_app_template_global(function, name)

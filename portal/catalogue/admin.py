@@ -2,8 +2,9 @@
 policy parameters (AP-$1, AP-E6 …): one function per state change; each audits and flushes.
 
 What was in force yesterday is history: a list version or a parameter value whose effective
-date has come is never changed again, and nothing new is back-dated before today. Only
-versions and values that are still in the future may be replaced.
+date has come is never changed again. List versions are never back-dated; a parameter value
+may be, with a stated reason (C-EFF, see ``add_parameter_value``). Only versions and values
+that are still in the future may be replaced.
 
 Reading is in ``catalogues`` (look-ups, listings, entry checks), Excel files and the import
 preview in ``catalogue_sheets``, the code format in ``portal.rules`` (AP-P5).
@@ -34,6 +35,8 @@ from portal.core.spreadsheets import UploadStash
 from portal.extensions import db
 from portal.models import CatalogueItem, CatalogueKind, CatalogueVersion, Occupation, Role
 from portal.models import ParameterValue as ParameterRow
+from portal.rules.messages import BACKDATE_NEEDS_REASON
+from portal.rules.parameters import backdating_problems, is_backdated
 
 
 def _require_center(actor) -> None:
@@ -168,25 +171,41 @@ def value_range(key: str) -> tuple[int, int]:
 
 def add_parameter_value(actor, key: str, value: int, effective_from: date, note: str, *,
                         day: date | None = None) -> ParameterRow:
-    """AP-$1, AP-$2, AP-E6, AP-P4, HS-P2, HS-$1: a new figure from `effective_from` on."""
+    """AP-$1, AP-$2, AP-E6, AP-P4, HS-P2, HS-$1, C-EFF: a new figure from `effective_from` on.
+
+    C-EFF: `effective_from` may lie in the past (补录, e.g. a minimum wage published late);
+    then the reason is required and the audit row says it is back-dated. Checks and reports
+    of a past day read `parameters_on(that day)` and so see it. Nothing already stored is
+    recomputed: amounts are stored as integers when they are computed (an established
+    enrolment keeps its stored figures and flags; paid money, when it comes, likewise) and no
+    code path revisits them when a value is added.
+
+    A value already in force (same key and date, on or before today, stored or built into the
+    rules layer) is refused, even with a reason: replacing it would rewrite what earlier
+    checks were told. The centre enters a new value from a later date instead. Only a value
+    still in the future may be replaced.
+    """
     _require_center(actor)
     day = day or today()
     spec = SPECS.get(key)
     if spec is None:
         raise ServiceError("未知的政策参数")
     note = (note or "").strip()
+    if backdating_problems(effective_from, note, day):
+        raise ServiceError(BACKDATE_NEEDS_REASON)
     if not note:
         raise ServiceError("请填写调整理由（如政策文件文号）")
     low, high = value_range(key)
     if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
         raise ServiceError(f"{spec.label}应为 {low} 至 {high} 之间的整数")
-    if effective_from < day:
-        raise ServiceError("生效日期不能早于今天：已经施行的参数不能追溯修改")
     row = db.session.scalar(sa.select(ParameterRow).where(
         ParameterRow.key == key, ParameterRow.effective_from == effective_from))
-    if row is not None and row.effective_from <= day:
-        raise ServiceError(f"{effective_from} 起施行的数值已经生效，不能再修改")
-    action = "replace" if row is not None else "create"
+    built_in = effective_from in {since for since, _value in spec.history}
+    if effective_from <= day and (row is not None or built_in):
+        raise ServiceError(f"{effective_from} 起施行的数值已经生效，不能再修改；"
+                           "如需调整，请录入自以后某日起施行的新数值")
+    backdated = is_backdated(effective_from, day)
+    action = "backdate" if backdated else "replace" if row is not None else "create"
     before = parameters_on(effective_from)[key]
     if row is None:
         row = ParameterRow(key=key, effective_from=effective_from)
@@ -196,10 +215,12 @@ def add_parameter_value(actor, key: str, value: int, effective_from: date, note:
     in_force = parameters_on(effective_from)
     if key in _CLASS_SIZE and in_force["hs_class_min"] > in_force["hs_class_max"]:
         raise ServiceError("研修每班最少人数不能大于最多人数（HS-P2）")
+    when = (f"补录：追溯自 {effective_from} 起施行（{day} 录入，不改变已计算或已拨付的金额）"
+            if backdated else f"{effective_from} 起施行")
     audit.record(actor, "parameter_value", row.id, action, from_state=str(before),
                  to_state=str(value), comment=(
                      f"{spec.rule_id} {spec.label}：{before} → {value}{spec.unit}，"
-                     f"{effective_from} 起施行；理由：{note}"))
+                     f"{when}；理由：{note}"))
     return row
 
 

@@ -11,15 +11,23 @@ from wtforms import (
     SelectMultipleField,
     StringField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    StopValidation,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal import rules
 from portal.catalogue.admin import value_range
-from portal.catalogue.lookups import CODE_HINT, NAME_MAX
+from portal.catalogue.lookups import CODE_HINT, NAME_MAX, today
 from portal.catalogue.sheets import MAX_ROWS
 from portal.extensions import db
 from portal.models import Occupation
+from portal.rules.messages import BACKDATE_NEEDS_REASON
+from portal.rules.parameters import backdating_problems
 from portal.web.validators import choices
 
 _DATE_ERROR = "请填写有效日期（年-月-日）"
@@ -119,6 +127,19 @@ class ConfirmImportForm(FlaskForm):
     token = HiddenField(validators=[DataRequired()])
 
 
+def _reason_required(form, field):
+    """C-EFF: every value states its reason; a back-dated one is told which rule asks."""
+    if field.data:
+        return
+    effective_from = form.effective_from.data
+    if effective_from and backdating_problems(effective_from, "", today()):
+        raise StopValidation(BACKDATE_NEEDS_REASON)
+    raise StopValidation("请填写调整理由")
+
+
+_reason_required.field_flags = {"required": True}
+
+
 class ParameterValueForm(FlaskForm):
     """AP-$1, AP-$2, AP-E6, AP-P4, HS-P2, HS-$1: a new effective-dated value."""
 
@@ -126,9 +147,10 @@ class ParameterValueForm(FlaskForm):
         (spec.key, f"{spec.label}（{spec.rule_id}）") for spec in rules.PARAMETERS))
     value = IntegerField("新数值", validators=[InputRequired("请填写整数数值")])
     effective_from = DateField("生效日期", validators=[DataRequired(_DATE_ERROR)],
-                               description="不能早于今天；已施行的数值不能追溯修改")
+                               description="可早于今天（补录已施行的数值，须说明理由）；"
+                                           "已施行的数值不能改写")
     note = StringField("调整理由（如政策文件文号）", filters=[_strip], validators=[
-        DataRequired("请填写调整理由"), Length(max=200, message="理由不能超过 200 个字")])
+        _reason_required, Length(max=200, message="理由不能超过 200 个字")])
 
     def validate_value(self, field):
         if field.data is None or self.key.data not in rules.DEFAULTS:

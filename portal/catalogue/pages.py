@@ -44,6 +44,7 @@ from portal.core.errors import ServiceError
 from portal.extensions import db, htmx
 from portal.models import CatalogueKind, CatalogueVersion, Occupation
 from portal.web.commit import commit_or_refuse
+from portal.web.converters import db_int
 from portal.web.pagination import paginate
 from portal.web.render import page_or_block, toast
 from portal.web.routes import GET, GET_POST, POST, RouteTable
@@ -190,7 +191,7 @@ def export_catalogue_version(kind: str, version_id: int):
 
 def new_catalogue_version(kind: str):
     kind = _kind(kind)
-    base = base_version(kind, request.args.get("from", type=int), today())
+    base = base_version(kind, request.args.get("from", type=db_int), today())
     form = ListVersionForm(data=version_form_data(base, today())
                            if request.method == "GET" else None)
     if form.validate_on_submit() and (saved := commit_or_refuse(

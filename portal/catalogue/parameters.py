@@ -1,4 +1,4 @@
-"""Reads effective-dated policy parameters: the one function the rest of the app calls."""
+"""Reads effective-dated policy parameters: the one function the rest of the app calls (C-EFF)."""
 
 from datetime import date
 
@@ -6,11 +6,15 @@ import sqlalchemy as sa
 
 from portal.extensions import db
 from portal.models import ParameterValue
-from portal.rules.parameters import DEFAULTS
+from portal.rules.parameters import in_force_on
 
 
 def parameters_on(day: date) -> dict[str, int]:
-    """The parameters in force on `day`: the newest stored value per key, else the default."""
+    """C-EFF: the parameters in force on `day`, for a check or a report of that day.
+
+    The newest stored value per key on or before `day`, else the dated value of the rules
+    layer (AP-E6's minimum wage), else the default.
+    """
     newest = (
         sa.select(ParameterValue.key, sa.func.max(ParameterValue.effective_from).label("since"))
         .where(ParameterValue.effective_from <= day)
@@ -18,7 +22,7 @@ def parameters_on(day: date) -> dict[str, int]:
         .subquery()
     )
     rows = db.session.execute(
-        sa.select(ParameterValue.key, ParameterValue.value).join(
+        sa.select(ParameterValue.key, ParameterValue.effective_from, ParameterValue.value).join(
             newest,
             sa.and_(
                 ParameterValue.key == newest.c.key,
@@ -26,6 +30,4 @@ def parameters_on(day: date) -> dict[str, int]:
             ),
         )
     )
-    merged = dict(DEFAULTS)
-    merged.update({key: value for key, value in rows if key in DEFAULTS})
-    return merged
+    return in_force_on(day, {key: (since, value) for key, since, value in rows})

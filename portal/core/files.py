@@ -4,16 +4,21 @@ Bytes are written to UPLOAD_DIR when the Document row is flushed, so they are on
 the time the view commits. If that transaction is rolled back instead (a later rule
 refusal, a unique-key race, an exception), the files it wrote are deleted again: a refused
 request leaves no row and no orphan file.
+
+Each kind of file (documents, photos, videos) has its own size limit in the config; files
+are copied to disk and sent back a chunk at a time, never held whole in memory.
 """
 
 import contextlib
 import hashlib
+import os
 import secrets
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 import filetype
 import sqlalchemy as sa
-from flask import abort, current_app, send_file
+from flask import abort, current_app, request, send_file
 from werkzeug.datastructures import FileStorage
 
 from portal.core import audit
@@ -21,17 +26,44 @@ from portal.core.errors import ServiceError
 from portal.extensions import db
 from portal.models import Document, DocumentKind, Organisation
 
+
+@dataclass(frozen=True)
+class Media:
+    """A family of accepted files: the types its bytes may be (MIME by content → stored
+    extension), its name for the user, the config key of its size limit, and the file
+    picker's `accept` (a convenience only: the server decides by content)."""
+
+    label: str
+    types: dict[str, str]
+    limit_setting: str
+    accept: str
+
+    def limit(self) -> int:
+        return current_app.config[self.limit_setting]
+
+
+DOCUMENTS = Media("PDF、JPG 或 PNG 文件",
+                  {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"},
+                  "UPLOAD_MAX_BYTES", ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png")
+PHOTOS = Media("JPG 或 PNG 照片", {"image/jpeg": "jpg", "image/png": "png"},
+               "UPLOAD_MAX_BYTES", ".jpg,.jpeg,.png,image/jpeg,image/png")
+# ISO-BMFF ('ftyp' box at offset 4) as phones and cameras write it: mp4/m4v, and
+# QuickTime mov from iPhones.
+VIDEOS = Media("MP4 或 MOV 视频",
+               {"video/mp4": "mp4", "video/x-m4v": "m4v", "video/quicktime": "mov"},
+               "UPLOAD_VIDEO_MAX_BYTES", ".mp4,.m4v,.mov,video/mp4,video/x-m4v,video/quicktime")
+
 # Accepted by what the bytes are, not by the name the browser sent.
-ALLOWED_TYPES = {
-    "application/pdf": "pdf",
-    "image/jpeg": "jpg",
-    "image/png": "png",
-}
+ALLOWED_TYPES = DOCUMENTS.types
 ALLOWED_LABEL = "PDF、JPG 或 PNG"
-# For the file picker only (a convenience); the server decides by content.
-ACCEPT_ATTRIBUTE = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
+ACCEPT_ATTRIBUTE = DOCUMENTS.accept
+_EXTENSIONS = {**DOCUMENTS.types, **PHOTOS.types, **VIDEOS.types}
 
 _PENDING = "portal.pending_upload_paths"
+_SNIFF_BYTES = 8192  # what filetype reads to decide
+_CHUNK = 1024 * 1024
+# Room for the other fields and the multipart framing around the largest file.
+_FORM_SLACK = 1024 * 1024
 
 
 def _upload_dir() -> Path:
@@ -40,34 +72,88 @@ def _upload_dir() -> Path:
     return path
 
 
-def _limit_mb() -> int:
-    return current_app.config["UPLOAD_MAX_BYTES"] // (1024 * 1024)
+def _mb(size: int) -> int:
+    return size // (1024 * 1024)
 
 
-def upload_hint() -> str:
-    """The help text under a file field, with the configured limit."""
-    return f"{ALLOWED_LABEL} 文件，不超过 {_limit_mb()} MB（按文件内容识别类型）"
+def upload_hint(media: tuple[Media, ...] = (DOCUMENTS,)) -> str:
+    """The help text under a file field, with each kind's configured limit."""
+    limits = "；".join(f"{m.label}，不超过 {_mb(m.limit())} MB" for m in media)
+    return f"{limits}（按文件内容识别类型）"
 
 
-def check_upload(upload: FileStorage | None) -> tuple[bytes, str]:
-    """The file's bytes and true MIME type, or a ServiceError in Chinese.
+def accepts(*media: Media):
+    """Mark a view that takes files larger than MAX_CONTENT_LENGTH (videos): the request
+    limit is raised for that view alone, before anything reads the body."""
+    def mark(view):
+        view.upload_media = media
+        return view
+    return mark
 
-    The stream is rewound afterwards, so a form validator and the service can both check.
+
+def _raise_request_limit() -> None:
+    media = getattr(current_app.view_functions.get(request.endpoint), "upload_media", None)
+    if media:
+        request.max_content_length = max(m.limit() for m in media) + _FORM_SLACK
+
+
+def init_app(app) -> None:
+    # First of all before_request hooks: CSRF protection parses the form, and with it the
+    # body, under whatever limit is in force then.
+    app.before_request_funcs.setdefault(None, []).insert(0, _raise_request_limit)
+
+
+def _size(stream) -> int | None:
+    """The stream's length without reading it, when it can seek (werkzeug spools uploads
+    to a temporary file)."""
+    try:
+        start = stream.tell()
+        size = stream.seek(0, os.SEEK_END)
+        stream.seek(start)
+    except (AttributeError, OSError):
+        return None
+    return size
+
+
+def check_upload(upload: FileStorage | None,
+                 media: tuple[Media, ...] = (DOCUMENTS,)) -> tuple[Media, str]:
+    """The kind of file and its true MIME type, or a ServiceError in Chinese.
+
+    Reads only the first bytes (the type) and the length (the kind's limit); the stream
+    is rewound afterwards, so a form validator and the service can both check.
     """
     if upload is None or not upload.filename:
         raise ServiceError("请选择要上传的文件")
-    limit = current_app.config["UPLOAD_MAX_BYTES"]
-    data = upload.stream.read(limit + 1)
+    head = upload.stream.read(_SNIFF_BYTES)
+    size = _size(upload.stream)
     with contextlib.suppress(AttributeError, OSError):  # a non-seekable stream is read once
         upload.stream.seek(0)
-    if not data:
+    if not head:
         raise ServiceError("上传的文件为空")
-    if len(data) > limit:
-        raise ServiceError(f"文件不能超过 {_limit_mb()} MB")
-    kind = filetype.guess(data)
-    if kind is None or kind.mime not in ALLOWED_TYPES:
-        raise ServiceError(f"文件类型不受支持：请上传 {ALLOWED_LABEL} 文件（按文件内容判断）")
-    return data, kind.mime
+    guessed = filetype.guess(head)
+    family = next((m for m in media if guessed is not None and guessed.mime in m.types), None)
+    if family is None:
+        wanted = "，或 ".join(m.label for m in media)
+        raise ServiceError(f"文件类型不受支持：请上传 {wanted}（按文件内容判断）")
+    if size is not None and size > family.limit():
+        raise ServiceError(f"文件不能超过 {_mb(family.limit())} MB")
+    return family, guessed.mime
+
+
+def _copy(upload: FileStorage, path: Path, limit: int) -> tuple[int, str]:
+    """Write the upload to `path` a chunk at a time: its size and SHA-256. A stream that
+    turns out longer than `limit` is refused and its partial file removed."""
+    digest, size = hashlib.sha256(), 0
+    with path.open("xb") as out:
+        while chunk := upload.stream.read(_CHUNK):
+            size += len(chunk)
+            if size > limit:
+                out.close()
+                path.unlink(missing_ok=True)
+                raise ServiceError(f"文件不能超过 {_mb(limit)} MB")
+            digest.update(chunk)
+            out.write(chunk)
+    return size, digest.hexdigest()
 
 
 def _original_name(upload: FileStorage) -> str:
@@ -76,23 +162,24 @@ def _original_name(upload: FileStorage) -> str:
     return "".join(ch for ch in name if ch.isprintable())[:200] or "document"
 
 
-def store(actor, upload: FileStorage | None, kind: DocumentKind, owner: Organisation) -> Document:
+def store(actor, upload: FileStorage | None, kind: DocumentKind, owner: Organisation,
+          media: tuple[Media, ...] = (DOCUMENTS,)) -> Document:
     """Check and save one upload for `owner`; audited; flushed, never committed.
 
-    Raises ServiceError before anything is written when the file is refused. The caller
+    Raises ServiceError before anything is kept when the file is refused. The caller
     rolls back on any error, and a rollback deletes the bytes written here.
     """
-    data, mime = check_upload(upload)
-    stored_name = f"{secrets.token_hex(16)}.{ALLOWED_TYPES[mime]}"
+    family, mime = check_upload(upload, media)
+    stored_name = f"{secrets.token_hex(16)}.{family.types[mime]}"
     path = _upload_dir() / stored_name
-    path.write_bytes(data)
+    # Listed before writing, so a failure half-way (disk full) leaves no orphan either.
     db.session.info.setdefault(_PENDING, []).append(str(path))
+    size, sha256 = _copy(upload, path, family.limit())
     original = _original_name(upload)
     doc = Document(
         kind=kind, owner_org_id=owner.id, district_code=owner.district_code,
         original_name=original, stored_name=stored_name, content_type=mime,
-        size_bytes=len(data), sha256=hashlib.sha256(data).hexdigest(),
-        uploaded_by_id=getattr(actor, "id", None),
+        size_bytes=size, sha256=sha256, uploaded_by_id=getattr(actor, "id", None),
     )
     db.session.add(doc)
     db.session.flush()
@@ -121,10 +208,12 @@ def send(doc: Document):
     if not path.is_file():
         current_app.logger.error("document %s: file %s is missing", doc.id, doc.stored_name)
         abort(404)
-    extension = ALLOWED_TYPES[doc.content_type]
+    extension = _EXTENSIONS[doc.content_type]
     stem = Path(doc.original_name).stem or "document"
     # Flask encodes a Chinese name per RFC 5987; the extension follows the real content.
+    # Sent from the path, a chunk at a time; `conditional` answers Range requests, which a
+    # browser's video player makes to start and to seek.
     response = send_file(path, mimetype=doc.content_type, as_attachment=True,
-                         download_name=f"{stem}.{extension}", max_age=0)
+                         download_name=f"{stem}.{extension}", max_age=0, conditional=True)
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -13,7 +13,7 @@ from typing import Literal
 
 import sqlalchemy as sa
 
-from portal.core import audit
+from portal.core import audit, revisions
 from portal.core.access import can
 from portal.core.errors import NotAllowed, ServiceError, StateConflict
 from portal.extensions import db
@@ -102,10 +102,13 @@ class Workflow:
         return [t.action for t in self.transitions.values()
                 if state in t.sources and can(actor, t.permission, obj)]
 
-    def apply(self, actor, obj, action: str, comment: str = "", values: dict | None = None):
+    def apply(self, actor, obj, action: str, comment: str = "", values: dict | None = None,
+              pointed: Iterable[str] = ()):
         """Move `obj` along `action`, or raise; audited with from → to; flushed, never committed.
 
-        `values` are further columns the step writes in the same guarded UPDATE.
+        `values` are further columns the step writes in the same guarded UPDATE. A return
+        keeps a snapshot of the record's fields, with the fields the reviewer `pointed` at
+        (core.revisions: what changed since the return).
         """
         comment = (comment or "").strip()
         t = self.check(actor, obj, action, comment)
@@ -120,6 +123,8 @@ class Workflow:
         guarded_update(obj, self.state_column, from_state, changes, t.conflict)
         audit.record(actor, self.object_type, obj.id, t.audit_action,
                      from_state=from_state, to_state=t.target, comment=comment)
+        if str(t.target) == revisions.RETURNED:
+            revisions.take(self.object_type, obj, pointed)
         db.session.flush()
         return t.target
 
@@ -181,3 +186,15 @@ REVIEW_CHAIN: tuple[Transition, ...] = (
     *_review_steps("district", S.SUBMITTED, S.DISTRICT_APPROVED),
     *_review_steps("center", S.DISTRICT_APPROVED, S.APPROVED),
 )
+
+
+def chain_reviewer(workflow: Workflow, step: str):
+    """The `step` reviewer's decision ("district", "center") on a record of the review chain:
+    `review(actor, obj, decision, comment, pointed=())`, `pointed` the fields a return names."""
+
+    def review(actor, obj, decision, comment: str = "", pointed: Iterable[str] = ()):
+        return workflow.apply(actor, obj, review_action(step, decision), comment,
+                              pointed=pointed)
+
+    review.__name__ = f"{step}_review"
+    return review

@@ -20,6 +20,7 @@ from portal.models.mentor import Mentor, MentorKind, TrainingAgreement
 from portal.models.org import Organisation, OrgKind, institution_occupation
 from portal.models.programme import Programme
 from portal.models.review import ReviewState
+from portal.models.revision import ReturnSnapshot
 from portal.models.setting import ParameterValue
 from portal.models.training import (
     ChangeState,
@@ -65,6 +66,7 @@ __all__ = [
     "ParameterValue",
     "Programme",
     "ROLE_LABELS",
+    "ReturnSnapshot",
     "ReviewState",
     "Role",
     "User",

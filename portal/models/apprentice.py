@@ -91,6 +91,19 @@ class Enrolment(TimestampMixin, Base):
     hire_type: Mapped[str] = mapped_column(sa.String(16))
     dispatched: Mapped[bool] = mapped_column(default=False)  # AP-E3 劳务派遣
     monthly_wage: Mapped[int]  # yuan (AP-E6)
+    # The name and mobile the enterprise stated for a person already on file: the shared
+    # person record changes only when this enrolment is established (audited), never by a draft.
+    stated_name: Mapped[str | None] = mapped_column(sa.String(32))
+    stated_mobile: Mapped[str | None] = mapped_column(sa.String(11))
+
+    @property
+    def person_name(self) -> str:
+        """The name this enrolment goes by: as stated, else the person on file."""
+        return self.stated_name or self.apprentice.name
+
+    @property
+    def person_mobile(self) -> str:
+        return self.stated_mobile or self.apprentice.mobile
 
     enterprise_mentor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("mentor.id"))
     teacher_id: Mapped[int | None] = mapped_column(sa.ForeignKey("mentor.id"))

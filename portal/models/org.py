@@ -56,6 +56,8 @@ class Organisation(TimestampMixin, Base):
     size: Mapped[str | None] = mapped_column(sa.String(16))
     state_owned: Mapped[bool] = mapped_column(default=False)
     four_centres: Mapped[bool] = mapped_column(default=False)
+    # AP-N4: a group's subsidiary with few trainees may entrust training like 中小微 ones.
+    subsidiary: Mapped[bool] = mapped_column(default=False)
     attests_training_system: Mapped[bool] = mapped_column(default=False)
 
     # Institution facts (AP-I1..I3)

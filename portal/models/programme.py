@@ -38,6 +38,8 @@ class Programme(TimestampMixin, Base):
     enrolled_count: Mapped[int] = mapped_column(default=0, server_default="0")
     start_date: Mapped[date] = mapped_column(index=True)
     duration_months: Mapped[int]
+    # AP-C3: why the length differs from the level's standard, shorter or longer (the name is
+    # from when only longer plans needed one); reviewers see it beside the flag.
     extension_reason: Mapped[str] = mapped_column(sa.Text, default="")
 
     # AP-C1 course plan and AP-C4 credits (hours; 1 credit = 10 hours).

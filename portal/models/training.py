@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.models.base import Base, TimestampMixin, enum_column, utcnow
+from portal.rules.checkin import LocationProblem
 
 
 class CreditRecord(Base):
@@ -28,9 +29,15 @@ class CreditRecord(Base):
 
 
 class ClassSession(TimestampMixin, Base):
-    """A class meeting trainees check in to by scanning a rotating QR code."""
+    """A class meeting trainees check in to by scanning a rotating QR code (or typing its
+    6-digit code); optionally with a location check around the teacher (AP-P1)."""
 
     __tablename__ = "class_session"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "radius_m IS NULL OR (centre_latitude IS NOT NULL AND centre_longitude IS NOT NULL)",
+            name="radius_has_centre"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programme.id"), index=True)
@@ -40,8 +47,24 @@ class ClassSession(TimestampMixin, Base):
     starts_at: Mapped[datetime]
     late_after_minutes: Mapped[int] = mapped_column(default=10)
     closed_at: Mapped[datetime | None]
+    # AP-P1 location check: on while a radius is set; the centre is the teacher's browser's
+    # position when it was turned on.
+    radius_m: Mapped[int | None]
+    centre_latitude: Mapped[float | None]
+    centre_longitude: Mapped[float | None]
 
     programme = relationship("Programme", lazy="raise")
+
+
+class DeviceFlag(StrEnum):
+    """AP-P1: why a check-in's phone needs the teacher's look."""
+
+    SHARED = "shared"  # another account checked in to the same session from this phone
+    FORGED = "forged"  # the phone's device cookie failed its signature
+
+    @property
+    def label(self) -> str:
+        return {"shared": "同一设备", "forged": "设备标识异常"}[self.value]
 
 
 class CheckIn(Base):
@@ -54,6 +77,15 @@ class CheckIn(Base):
     enrolment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrolment.id"), index=True)
     checked_at: Mapped[datetime] = mapped_column(default=utcnow)
     late: Mapped[bool] = mapped_column(default=False)
+    # AP-P1: flags for the teacher, never refusals. The device id is the random id of the
+    # phone's signed cookie (no fingerprinting).
+    device_id: Mapped[str | None] = mapped_column(sa.String(24))
+    device_flag: Mapped[DeviceFlag | None] = mapped_column(enum_column(DeviceFlag))
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    accuracy_m: Mapped[int | None]
+    distance_m: Mapped[int | None]
+    location_flag: Mapped[LocationProblem | None] = mapped_column(enum_column(LocationProblem))
 
 
 class SessionEvidence(Base):
@@ -153,3 +185,12 @@ class StatusChange(TimestampMixin, Base):
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     decided_at: Mapped[datetime | None]
     comment: Mapped[str] = mapped_column(sa.String(500), default="")
+    # An approved change takes effect on `effective_on`: until then it is scheduled.
+    applied_at: Mapped[datetime | None]
+    # Why the daily job could not apply a due change (e.g. the target programme is full).
+    apply_error: Mapped[str | None] = mapped_column(sa.String(300))
+
+    @property
+    def scheduled(self) -> bool:
+        """Approved and not yet in effect (AP-P2: a change takes effect on its date)."""
+        return self.state == ChangeState.APPROVED and self.applied_at is None

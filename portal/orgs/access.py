@@ -4,7 +4,16 @@ import sqlalchemy as sa
 
 from portal.apprenticeship.programmes.access import programme_scope
 from portal.core.access import in_district, register
-from portal.models import Document, Organisation, Programme, ReviewState, Role
+from portal.models import (
+    ClassSession,
+    Document,
+    Organisation,
+    Programme,
+    ReviewState,
+    Role,
+    SessionEvidence,
+    TrainingAgreement,
+)
 
 
 def organisations_for(user) -> sa.Select:
@@ -19,27 +28,43 @@ def organisations_for(user) -> sa.Select:
     return q.where(sa.false())
 
 
+def _attachments() -> sa.Subquery:
+    """(document_id, programme_id) of every file that belongs to a programme."""
+    return sa.union_all(
+        sa.select(Programme.agreement_document_id.label("document_id"),
+                  Programme.id.label("programme_id")),
+        sa.select(Programme.entrustment_document_id, Programme.id),
+        sa.select(TrainingAgreement.document_id, TrainingAgreement.programme_id),
+        sa.select(SessionEvidence.document_id, ClassSession.programme_id)
+        .join(ClassSession, ClassSession.id == SessionEvidence.session_id),
+    ).subquery("attachment")
+
+
 def documents_for(user) -> sa.Select:
-    """Own files; files of programmes in scope (agreements, the partner's licence)."""
+    """C-DIST: a programme's files go to that programme's parties (its enterprise, entrusted
+    enterprise, institution, district); an organisation's own files (licence) to it and its
+    district. The uploader keeps its own files; the centre sees all.
+
+    Sharing one programme does not open a partner's other files (issue 10, item 8).
+    """
     if user.role == Role.CENTER:
         return sa.select(Document)
-    in_programme = sa.select(Programme.id).where(
-        programme_scope(user),
-        sa.or_(
-            Programme.agreement_document_id == Document.id,
-            Programme.entrustment_document_id == Document.id,
-            Programme.institution_id == Document.owner_org_id,
-            Programme.enterprise_id == Document.owner_org_id,
-        ),
+    attached = _attachments()
+    of_programme_in_scope = sa.exists().where(
+        attached.c.document_id == Document.id,
+        attached.c.programme_id.in_(sa.select(Programme.id).where(programme_scope(user))),
     )
     match user.role:
         case Role.ENTERPRISE | Role.INSTITUTION:
             own = Document.owner_org_id == user.org_id
         case Role.DISTRICT:
-            own = in_district(user, Document.district_code)
+            # A programme's file is reviewed by the programme's district, even when the
+            # uploader (an institution elsewhere) belongs to another.
+            is_attached = sa.exists().where(attached.c.document_id == Document.id)
+            own = sa.and_(in_district(user, Document.district_code), ~is_attached)
         case _:
             return sa.select(Document).where(sa.false())
-    return sa.select(Document).where(sa.or_(own, in_programme.exists()))
+    return sa.select(Document).where(sa.or_(own, of_programme_in_scope))
 
 
 def _org_permissions(user, org: Organisation) -> dict[str, bool]:

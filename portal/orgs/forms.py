@@ -136,6 +136,9 @@ class EnterpriseFields(_OrganisationFields):
     )
     state_owned = BooleanField(_ENTERPRISE["state_owned"])
     four_centres = BooleanField("属于服务首都“四个中心”功能建设的行业（优先支持）")
+    # AP-N4 names "subsidiaries with few trainees": the enterprise attests both halves.
+    subsidiary = BooleanField("本企业是学徒人数较少的集团子公司",
+                              description=rules.rule_message("AP-N4"))
     attests_training_system = BooleanField(
         "本企业已建立职工培训制度和技能人才激励机制", validators=[_attested("AP-N1")]
     )

@@ -14,7 +14,7 @@ from flask import flash, redirect, render_template, request
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
-from portal.core import audit
+from portal.core import audit, revisions
 from portal.core.access import can, get_or_404_for
 from portal.core.errors import NotAllowed
 from portal.extensions import db, htmx
@@ -27,6 +27,7 @@ from portal.web.commit import commit_or_refuse
 from portal.web.pagination import paginate
 from portal.web.render import page_or_block
 from portal.web.routes import GET, GET_POST, POST, RoleView, Route, RouteTable, current_view
+from portal.worklist import worklist_for
 
 LIST_TEMPLATE = "review/organisations.html"
 
@@ -81,7 +82,15 @@ def list_page():
     return page_or_block(
         LIST_TEMPLATE, "results", page=page, view=view, counts=status_counts(),
         status=status, kind=kind, states=list(ReviewState), kinds=list(OrgKind),
+        revised=_revised(view, page.items),
     )
+
+
+def _revised(view: OrgReviewView, items) -> dict:
+    """C-REV: what changed since the return, on the district's rows of resubmitted records."""
+    if view.review_action != "district_review":
+        return {}
+    return revisions.since_return(organisations.OBJECT_TYPE, items)
 
 
 def counts():
@@ -96,10 +105,12 @@ def counts():
 def detail(org_id: int):
     view = current_view(REVIEW_VIEWS)
     org = get_or_404_for(current_user, Organisation, org_id)
+    timeline = audit.timeline(organisations.OBJECT_TYPE, org.id)
     return page_or_block(
-        "review/organisation.html", "content", org=org, view=view,
-        timeline=audit.timeline(organisations.OBJECT_TYPE, org.id),
+        "review/organisation.html", "content", org=org, view=view, timeline=timeline,
         occupations=_licensed(org),
+        **revisions.page_context(organisations.OBJECT_TYPE, org, timeline,
+                                 can(current_user, view.review_action, org)),
     )
 
 
@@ -144,8 +155,8 @@ def home():
     org = _own_org()
     timeline = audit.timeline(organisations.OBJECT_TYPE, org.id)
     return render_template(
-        "org/home.html", org=org, view=view, timeline=timeline,
-        return_note=organisations.return_note(org, timeline),
+        "org/home.html", org=org, view=view, timeline=timeline, work=worklist_for(current_user),
+        **revisions.page_context(organisations.OBJECT_TYPE, org, timeline, reviewing=False),
     )
 
 

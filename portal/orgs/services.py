@@ -7,14 +7,13 @@ from werkzeug.datastructures import FileStorage
 
 from portal import rules
 from portal.accounts.passwords import hash_password
-from portal.core import audit
+from portal.core import audit, revisions
 from portal.core import files as documents
 from portal.core.access import can
 from portal.core.errors import NotAllowed, ServiceError
-from portal.core.workflow import REVIEW_CHAIN, Decision, Workflow, review_action
+from portal.core.workflow import REVIEW_CHAIN, Workflow, chain_reviewer
 from portal.extensions import db
 from portal.models import (
-    AuditLog,
     Document,
     DocumentKind,
     Occupation,
@@ -50,6 +49,7 @@ KIND_FIELDS = {
         "size": "企业规模",
         "state_owned": "国有企业",
         "four_centres": "“四个中心”行业",
+        "subsidiary": "学徒人数较少的集团子公司",
         "attests_training_system": "培训制度与激励机制承诺",
     },
     OrgKind.INSTITUTION: {
@@ -204,20 +204,41 @@ def update(actor, org: Organisation, fields: dict, occupation_ids: list[int] | N
     return org
 
 
-def return_note(org: Organisation, timeline: list[AuditLog]) -> AuditLog | None:
-    """C-REV: the reviewer's latest return comment while the record awaits correction."""
-    if org.state != ReviewState.RETURNED:
-        return None
-    return next((e for e in reversed(timeline) if e.action == Decision.RETURN), None)
-
 
 def submit(actor, org: Organisation) -> ReviewState:
     return WORKFLOW.apply(actor, org, "submit")
 
 
-def district_review(actor, org: Organisation, decision: Decision, comment: str = ""):
-    return WORKFLOW.apply(actor, org, review_action("district", decision), comment)
+# AP-W1: the district's decision, then the centre's (core.workflow.REVIEW_CHAIN).
+district_review = chain_reviewer(WORKFLOW, "district")
+center_review = chain_reviewer(WORKFLOW, "center")
 
 
-def center_review(actor, org: Organisation, decision: Decision, comment: str = ""):
-    return WORKFLOW.apply(actor, org, review_action("center", decision), comment)
+_CHOICE_LABELS = {"size": rules.ENTERPRISE_SIZES, "institution_type": rules.INSTITUTION_TYPES}
+LICENCE_FILE = "资质文件"
+OCCUPATIONS = "许可培训的职业（工种）"
+
+
+def shown(field: str, value) -> str:
+    if field == "contact_phone":
+        return rules.mask_mobile(value or "")
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if field in _CHOICE_LABELS:
+        return _CHOICE_LABELS[field].get(value, value or "—")
+    return "—" if value in (None, "") else str(value)
+
+
+def snapshot(org: Organisation) -> dict[str, str]:
+    """C-REV: the organisation's reviewable fields as its review page shows them."""
+    fields = {label: shown(name, getattr(org, name))
+              for name, label in editable_fields(org.kind).items()}
+    fields[LICENCE_FILE] = revisions.describe_files([org.licence_document_id])
+    if org.kind == OrgKind.INSTITUTION:
+        names = db.session.scalars(sa.select(Occupation.name).where(
+            Occupation.id.in_(licensed_occupation_ids(org))).order_by(Occupation.code))
+        fields[OCCUPATIONS] = "、".join(names) or "—"
+    return fields
+
+
+revisions.register(OBJECT_TYPE, snapshot)

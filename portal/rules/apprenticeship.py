@@ -87,17 +87,40 @@ def contract_covers_one_year(start: date, end: date | None) -> bool:
     return end >= _anniversary(start, MIN_CONTRACT_YEARS) - timedelta(days=1)
 
 
+def contract_in_force(contract_end: date | None, on: date) -> bool:
+    """AP-E1: the contract has not ended before the registration day ``on``."""
+    return contract_end is None or contract_end >= on
+
+
+def contract_ends_before(contract_end: date | None, planned_end: date) -> bool:
+    """AP-E1: a contract ending before the programme's planned end: a warning, not a refusal."""
+    return contract_end is not None and contract_end < planned_end
+
+
+def old_enough(birth_date: date, contract_start: date) -> bool:
+    """AP-E7: at least MIN_AGE_YEARS old on the contract start date."""
+    return _anniversary(birth_date, MIN_AGE_YEARS) <= contract_start
+
+
 def apprentice_eligibility_problems(
     level: str,
     contract_start: date,
     contract_end: date | None,
     insured_in_beijing: bool,
     hire_type: str,
+    on: date | None = None,
+    birth_date: date | None = None,
 ) -> list[str]:
-    """AP-E1..E4: rule IDs an apprentice registration violates (empty = eligible)."""
+    """AP-E1..E4, AP-E7: rule IDs an apprentice registration violates (empty = eligible).
+
+    ``on`` is the registration day (AP-E1: the contract must be in force on it);
+    ``birth_date`` given, AP-E7 checks the age on ``contract_start``.
+    """
     check_level(level)
     problems = []
-    if not contract_covers_one_year(contract_start, contract_end):
+    if not contract_covers_one_year(contract_start, contract_end) or (
+        on is not None and not contract_in_force(contract_end, on)
+    ):
         problems.append("AP-E1")
     if not insured_in_beijing:
         problems.append("AP-E2")
@@ -105,6 +128,8 @@ def apprentice_eligibility_problems(
         problems.append("AP-E3")
     if not level_at_least(level, MIN_TRAINABLE_LEVEL):
         problems.append("AP-E4")
+    if birth_date is not None and not old_enough(birth_date, contract_start):
+        problems.append("AP-E7")
     return problems
 
 
@@ -188,14 +213,17 @@ def course_ratio_warnings(
 def programme_duration_problems(
     level: str, duration_months: int, extension_reason: str | None
 ) -> list[str]:
-    """AP-C3: duration at least the standard; longer only with a reason; never over 3 years."""
+    """AP-C3: refused over 3 years, or off the standard length without a stated reason.
+
+    The standard length is guidance (``duration_warnings``): any other length is accepted once
+    a reason is given, and flagged to the reviewer; only the 3-year ceiling is absolute.
+    """
     if not level_at_least(level, MIN_TRAINABLE_LEVEL):
         return ["AP-E4"]
-    standard = standard_duration_years(level) * _MONTHS_PER_YEAR
-    too_short = duration_months < standard
-    unexplained = duration_months > standard and not (extension_reason or "").strip()
-    too_long = duration_months > MAX_DURATION_YEARS * _MONTHS_PER_YEAR
-    return ["AP-C3"] if too_short or unexplained or too_long else []
+    if duration_limit_problems(duration_months):
+        return ["AP-C3"]
+    unexplained = not (extension_reason or "").strip()
+    return ["AP-C3"] if duration_warnings(level, duration_months) and unexplained else []
 
 
 def credits_for_hours(hours: Real) -> float:
@@ -218,6 +246,21 @@ def credit_progress_pct(level: str, total_hours: Real) -> int:
     required_hours = required_credits(level) * HOURS_PER_CREDIT
     require_non_negative(total_hours=total_hours)
     return min(100, floor_div(total_hours * 100, required_hours))
+
+
+def duration_warnings(level: str, duration_months: int) -> list[str]:
+    """AP-C3 (guidance, 原则上): ``["AP-C3"]`` when a plan is not the level's standard length.
+
+    中级 1 year, 高级 and above 2; a shorter (弹性学制) or longer plan needs a stated reason
+    and is flagged to the reviewer, never refused for its length alone.
+    """
+    standard = standard_duration_years(level) * _MONTHS_PER_YEAR
+    return [] if duration_months == standard else ["AP-C3"]
+
+
+def duration_limit_problems(duration_months: int) -> list[str]:
+    """AP-C3 (hard limit): ``["AP-C3"]`` beyond 3 years, extensions included (最长可延长至3年)."""
+    return ["AP-C3"] if duration_months > MAX_DURATION_YEARS * _MONTHS_PER_YEAR else []
 
 
 # --- Mentors (AP-M*) ---------------------------------------------------------------------

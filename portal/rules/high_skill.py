@@ -69,10 +69,15 @@ def hs_annual_cap_problems(
 
 
 def hs_hours_problems(total_hours: int, seminar_hours: int) -> list[str]:
-    """HS-P4: at least 80 hours in total, of which at least 16 of seminars and exchanges."""
-    enough = (
-        total_hours >= HS_MIN_TOTAL_HOURS and HS_MIN_SEMINAR_HOURS <= seminar_hours <= total_hours
-    )
+    """HS-P4 (guidance, 一般): ``["HS-P4"]`` below 80 hours in total or 16 of seminars and exchanges.
+
+    A flag, not a refusal: the proposal then needs a stated reason and is shown flagged to the
+    experts and the centre. Seminar hours above the total are impossible and raise ValueError.
+    """
+    require_non_negative(total_hours=total_hours, seminar_hours=seminar_hours)
+    if seminar_hours > total_hours:
+        raise ValueError(f"{seminar_hours} seminar hours are more than the {total_hours} in total")
+    enough = total_hours >= HS_MIN_TOTAL_HOURS and seminar_hours >= HS_MIN_SEMINAR_HOURS
     return [] if enough else ["HS-P4"]
 
 

@@ -17,7 +17,7 @@ RESIDENT_ID_LENGTH = 18
 # Area codes start with 1-8 (华北 … 台湾/港澳); 0 and 9 are unassigned.
 _RESIDENT_ID_AREA_FIRST = frozenset("12345678")
 # Births before 1900 cannot hold a second-generation ID number.
-_EARLIEST_BIRTH_DATE = date(1900, 1, 1)
+EARLIEST_BIRTH_DATE = date(1900, 1, 1)
 
 # C-ID2 (GB 32100-2015)
 CREDIT_CODE_LENGTH = 18
@@ -60,23 +60,28 @@ def _is_ascii_digits(value: str) -> bool:
     return bool(value) and set(value) <= _ASCII_DIGITS
 
 
-def _birth_date(value: str) -> date | None:
-    """C-ID1: the real birth date in characters 7-14, None if impossible or before 1900."""
+def _birth_date(value: str, on: date | None = None) -> date | None:
+    """C-ID1: the real birth date in characters 7-14, None if impossible, before 1900 or after `on`."""
     try:
         born = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
         return None
-    return born if born >= _EARLIEST_BIRTH_DATE else None
+    if born < EARLIEST_BIRTH_DATE or (on is not None and born > on):
+        return None
+    return born
 
 
-def is_valid_resident_id(value: object) -> bool:
-    """C-ID1: 18-character resident ID with a real birth date and a MOD 11-2 check character."""
+def is_valid_resident_id(value: object, on: date | None = None) -> bool:
+    """C-ID1: 18-character resident ID with a real birth date and a MOD 11-2 check character.
+
+    ``on`` is the day of the check: a birth date after it is invalid (the rules read no clock).
+    """
     if not isinstance(value, str) or len(value) != RESIDENT_ID_LENGTH:
         return False
     body, check = value[:-1], value[-1]
     if not _is_ascii_digits(body) or not (check in _ASCII_DIGITS or check == "X"):
         return False
-    if value[0] not in _RESIDENT_ID_AREA_FIRST or _birth_date(value) is None:
+    if value[0] not in _RESIDENT_ID_AREA_FIRST or _birth_date(value, on) is None:
         return False
     return ric.calc_check_digit(value) == check
 

@@ -12,9 +12,16 @@ from . import identifiers as ids
 from . import levels, subsidy
 from .parameters import DEFAULTS, param
 
+# AP-E6: Beijing's minimum wage leaves out the employee's own contributions, overtime pay and
+# special allowances, so a wage stated with them would pass a check it ought to fail.
+WAGE_BASIS = "不含学徒个人缴纳的社会保险费和住房公积金，也不含加班工资和中夜班、高温等特殊津贴"
+
+# C-EFF: the refusal of a back-dated value without a reason (the rule's full text is long).
+BACKDATE_NEEDS_REASON = "补录已生效的数值须说明理由（规则 C-EFF）"
+
 # Keys are in catalogue order (the order of RULES.md).
 _TEMPLATES: dict[str, str] = {
-    "C-ID1": "居民身份证号码须为{id_len}位，出生日期真实，末位校验码正确",
+    "C-ID1": "居民身份证号码须为{id_len}位，出生日期真实（不早于{earliest_birth_year}年，不晚于当日），末位校验码正确",
     "C-ID2": "统一社会信用代码须为{code_len}位（不含I、O、Z、S、V），末位校验码正确",
     "C-ID3": "手机号码须为以1开头的{mobile_len}位数字",
     "C-PII": "向他人展示时身份证号仅显示前{id_head}位和后{id_tail}位，手机号仅显示前{mobile_head}位和后{mobile_tail}位；查看完整身份证号将记入审计日志",
@@ -23,13 +30,13 @@ _TEMPLATES: dict[str, str] = {
     "C-MONEY": "金额以整数元计，不使用小数",
     "C-REV": "每个审核环节可通过、退回修改（须填写意见）或不予通过（须填写理由）",
     "C-EFF": "政策参数和目录版本均有生效日期；补录已过生效日期的数值须说明理由并记入审计日志，且不改变已拨付的金额；核查或统计过去某日按当日有效的数值",
-    "AP-E1": "劳动合同期限须不少于{contract_years}年（无固定期限合同除外）",
+    "AP-E1": "劳动合同期限须不少于{contract_years}年（无固定期限合同除外），且登记之日合同仍在有效期内",
     "AP-E7": "学徒在劳动合同起始之日须年满{min_age}周岁（劳动法禁止招用未满{min_age}周岁的人员）",
     "AP-E2": "学徒须在本市缴纳社会保险",
     "AP-E3": "学徒须为企业新招用、转岗或企业自主确定的技能岗位人员",
     "AP-E4": "培训对象须为中级工及以上等级，初级不予受理",
     "AP-E5": "同一人同一时间只能有一个在读的学徒培训学籍",
-    "AP-E6": "培训期间学徒工资不得低于本市最低工资标准（每月{min_monthly_wage}元）",
+    "AP-E6": "培训期间学徒工资不得低于本市最低工资标准（每月{min_monthly_wage}元）；此处工资{wage_basis}",
     "AP-N1": "培训主体须为在本市登记、统一社会信用代码有效的企业，并建立培训制度和技能人才激励机制",
     "AP-N2": "培训职业（工种）不得属于本市新增产业禁止和限制目录",
     "AP-N3": "服务首都“四个中心”功能建设的行业企业优先审核，其他企业不因此被拒绝",
@@ -40,7 +47,7 @@ _TEMPLATES: dict[str, str] = {
     "AP-I4": "只能选择已列入本市培训机构目录的培训机构",
     "AP-C1": "通用素质、专业理论、技能实训学时原则上按{course_ratio}设置，任一部分偏差超过{ratio_tolerance}个百分点将提示（不影响提交）",
     "AP-C2": "授课形式为集中面授、网络教育或岗位指导",
-    "AP-C3": "培养期限中级工{years_intermediate}年、高级工及以上{years_higher}年，延期须说明理由且最长不超过{years_max}年",
+    "AP-C3": "培养期限原则上中级工{years_intermediate}年、高级工及以上{years_higher}年；其他期限须说明理由，并提示审核人员；含延期最长不超过{years_max}年",
     "AP-C4": "每{hours_per_credit}课时计1学分；中级工须修满{credits_intermediate}学分，高级工及以上须修满{credits_higher}学分",
     "AP-C5": "选定的培训教材须由企业报属地人力资源社会保障部门备案",
     "AP-A1": "企业须与学徒签订企业新型学徒培训协议（同批次同类职业可签集体协议）",
@@ -80,7 +87,7 @@ _TEMPLATES: dict[str, str] = {
     "HS-P1": "一个研修项目可含一个或多个相关相近职业（工种）",
     "HS-P2": "每班{hs_class_min}至{hs_class_max}人，全年研修人数不超过{hs_annual_cap}人",
     "HS-P3": "研修内容以新知识、新技术、新技能、新工艺为主，由专家、技能大师等授课",
-    "HS-P4": "累计学时不少于{hs_min_hours}学时，其中研讨、交流不少于{hs_min_seminar_hours}学时",
+    "HS-P4": "累计学时一般不少于{hs_min_hours}学时，其中研讨、交流不少于{hs_min_seminar_hours}学时；低于的须说明理由，并提示评审专家和市级；研讨、交流学时不得超过累计学时",
     "HS-P5": "结业时每名学员须撰写工作总结，作为考核的主要依据",
     "HS-W1": "市就业促进中心每季度确定专业方向并征集研修项目",
     "HS-W2": "承办单位针对征集通知提交项目实施方案",
@@ -116,12 +123,14 @@ def _figures(params: Mapping[str, int] | None) -> dict[str, object]:
     return {
         **{key: param(params, key) for key in DEFAULTS},
         "id_len": ids.RESIDENT_ID_LENGTH,
+        "earliest_birth_year": ids.EARLIEST_BIRTH_DATE.year,
         "code_len": ids.CREDIT_CODE_LENGTH,
         "mobile_len": ids.MOBILE_LENGTH,
         "id_head": ids.RESIDENT_ID_KEEP[0],
         "id_tail": ids.RESIDENT_ID_KEEP[1],
         "mobile_head": ids.MOBILE_KEEP[0],
         "mobile_tail": ids.MOBILE_KEEP[1],
+        "wage_basis": WAGE_BASIS,
         "contract_years": ap.MIN_CONTRACT_YEARS,
         "min_age": ap.MIN_AGE_YEARS,
         "course_ratio": ":".join(str(part) for part in ap.COURSE_RATIO),
@@ -168,10 +177,13 @@ def rule_message(rule_id: str, *, params: Mapping[str, int] | None = None) -> st
     return f"{message}（规则 {rule_id}）"
 
 
+_CATALOGUE_ORDER = {rule_id: index for index, rule_id in enumerate(_TEMPLATES)}
+
+
 def in_catalogue_order(rule_ids: Iterable[str]) -> list[str]:
     """C-REV: distinct rule IDs sorted as RULES.md lists them, so refusals read in order."""
-    order = {rule_id: index for index, rule_id in enumerate(_TEMPLATES)}
-    return sorted(set(rule_ids), key=lambda rule_id: order.get(rule_id, len(order)))
+    last = len(_CATALOGUE_ORDER)
+    return sorted(set(rule_ids), key=lambda rule_id: _CATALOGUE_ORDER.get(rule_id, last))
 
 
 class RuleViolation(Exception):

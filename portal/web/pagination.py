@@ -60,6 +60,20 @@ def page_size() -> int:
     return asked if asked in PAGE_SIZES else current_app.config["PAGE_SIZE"]
 
 
+# url_for's own keyword arguments: from a query string they would clash or redirect the link.
+_URL_FOR_KEYWORDS = {"endpoint", "_anchor", "_method", "_scheme", "_external"}
+
+
+def kept_query() -> dict[str, str]:
+    """This request's query arguments to carry into a link (next page, the list after a POST).
+
+    Without url_for's own keywords and the route's own arguments, so a crafted query string
+    cannot break the link (a TypeError, 500) or replace the record the page is about.
+    """
+    reserved = _URL_FOR_KEYWORDS | set(request.view_args or ())
+    return {k: v for k, v in request.args.to_dict().items() if k not in reserved}
+
+
 def paginate(q: sa.Select):
     """One page of ORM rows (db.paginate: the count, then the page), size and number clamped."""
     return db.paginate(q, page=page_number(), per_page=page_size(), error_out=False)

@@ -37,7 +37,10 @@ def decide(step_fn: Callable, obj, *, label: str, event: str,
     if decision is None:
         abort(400)
     inline = bool(htmx)
-    outcome = commit_or_refuse(lambda: step_fn(current_user, obj, decision, comment),
+    # C-REV: the fields a return points at (detail pages only; record kinds that keep
+    # return snapshots take them, core.revisions).
+    pointed = {"pointed": request.form.getlist("pointed")} if request.form.get("pointed") else {}
+    outcome = commit_or_refuse(lambda: step_fn(current_user, obj, decision, comment, **pointed),
                                flash_error=not inline)
     if not outcome:
         if not inline:

@@ -39,7 +39,7 @@ class RoleView:
     def endpoint(self, name: str) -> str:
         return f"{self.blueprint}.{name}"
 
-    def url(self, name: str, **values) -> str:
+    def url(self, name: str, /, **values) -> str:
         return fast_url(self.endpoint(name), **values)
 
 
@@ -47,7 +47,7 @@ class RoleView:
 _PLACEHOLDER = 918_273_645_000
 
 
-def fast_url(endpoint: str, **values) -> str:
+def fast_url(endpoint: str, /, **values) -> str:
     """url_for, built once per request for each endpoint and set of integer arguments.
 
     A list page links every row (detail, review): building one URL through the router

@@ -2,12 +2,12 @@
 
 from flask_login import current_user
 
-from portal import rules
+from portal import clock, rules
 from portal.core.access import can
 from portal.models import ROLE_LABELS
 from portal.navigation import menu_for
 from portal.web import i18n
-from portal.web.pagination import PAGE_SIZES, page_size
+from portal.web.pagination import PAGE_SIZES, kept_query, page_size
 from portal.web.widgets import decision_buttons, inline_review, status_badge
 
 ACTION_LABELS = {
@@ -21,9 +21,11 @@ ACTION_LABELS = {
     "view_full_id": "查看完整证件号码",
     "create": "创建",
     "replace": "替换待生效版本",
+    "backdate": "补录已施行的数值",
     "edit": "修改",
     "upload": "上传文件",
     "institution_confirm": "培训机构确认",
+    "file_entrustment": "委托培训备案",
     "deactivate": "停用",
     "activate": "重新启用",
     "assign_mentor": "指派企业导师",
@@ -48,6 +50,7 @@ ACTION_LABELS = {
     "record_agreement": "登记培训协议",
     "create_trainee_account": "开通学员账号",
     "reset_password": "生成学员初始密码",
+    "update_person": "更新人员信息",
 }
 
 
@@ -67,7 +70,9 @@ def init_app(app) -> None:
         inline_review=inline_review,
         status_badge=status_badge,
         decision_buttons=decision_buttons,
+        days_since=lambda moment: (clock.today() - clock.beijing_day(moment)).days,
         page_size=page_size,
+        kept_query=kept_query,
         page_sizes=PAGE_SIZES,
     )
     app.jinja_env.filters.update(

@@ -234,3 +234,23 @@ def test_C_DIST_moving_district_moves_the_licence_to_the_new_reviewer(client, lo
     with client.get(f"/files/{doc.id}") as response:
         assert response.status_code == 404
 
+
+
+def test_AP_N4_owner_states_it_is_a_subsidiary_and_the_district_sees_it(client, login, owner, db):
+    user, org = owner
+    login(user)
+    page = client.get(EDIT).get_data(as_text=True)
+    assert 'name="subsidiary"' in page and "学徒人数较少的集团子公司" in page
+    response = client.post(EDIT, data=edit_form(org, size="large", subsidiary="y"))
+    assert response.status_code == 302
+    db.session.refresh(org)
+    assert org.subsidiary is True
+    assert "学徒人数较少的集团子公司" in _edits(db, org)[0].comment
+    assert "学徒人数较少的集团子公司" in client.get("/enterprise/").get_data(as_text=True)
+    client.post("/logout")
+
+    org.state = ReviewState.SUBMITTED
+    db.session.commit()
+    login(make_user(Role.DISTRICT, district=org.district_code))
+    review = client.get(f"/district/organisations/{org.id}").get_data(as_text=True)
+    assert "学徒人数较少的集团子公司</dt><dd>是</dd>" in review

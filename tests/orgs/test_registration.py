@@ -179,3 +179,13 @@ def test_AP_I2_institution_registers_with_its_school_licence_and_occupations(cli
     doc = db.session.get(Document, org.licence_document_id)
     assert doc.kind == DocumentKind.SCHOOL_LICENCE and doc.content_type == "image/png"
     assert licensed_occupation_ids(org) == [welder.id]
+
+
+def test_AP_N4_enterprise_registers_as_a_subsidiary_with_few_trainees(client, db):
+    form = client.get("/register/enterprise").get_data(as_text=True)
+    assert 'name="subsidiary"' in form and "学徒人数较少的集团子公司" in form
+    response = client.post("/register/enterprise",
+                           data=enterprise_form(size="large", subsidiary="y"))
+    assert response.status_code == 302
+    org = db.session.scalar(sa.select(Organisation).where(Organisation.credit_code == VALID_CODE))
+    assert (org.size, org.subsidiary) == ("large", True)

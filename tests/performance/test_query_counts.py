@@ -13,7 +13,9 @@ from tests.performance.world import build, grow
 # "hx:" asks for the htmx fragment.
 # The ceiling counts the login's own user query.
 PAGES = [
-    ("district", "/district/", 6),
+    # Home pages: + one aggregate query per worklist kind of the role (portal/worklist), and
+    # for the enterprise one more for the returned records' comments.
+    ("district", "/district/", 6 + 4),
     ("district", "/district/programmes", 6),
     ("district", "/district/programmes?status=all&per_page=100", 6),
     ("district", "/district/enrolments", 6),
@@ -23,7 +25,7 @@ PAGES = [
     ("district", "/district/status-changes?status=all", 5),
     ("district", "/district/quality", 6),
     ("district", "/district/programmes/{p}", 9),
-    ("center", "/center/", 5),
+    ("center", "/center/", 5 + 2),
     ("center", "/center/programmes?status=all&per_page=100", 7),
     ("center", "/center/enrolments?status=all&per_page=100", 6),
     ("center", "/center/organisations?status=all", 5),
@@ -31,7 +33,7 @@ PAGES = [
     ("center", "/center/quality", 7),
     ("center", "/center/catalogues", 6),
     ("center", "/center/parameters", 4),
-    ("enterprise", "/enterprise/", 6),
+    ("enterprise", "/enterprise/", 6 + 8 + 1),
     ("enterprise", "/enterprise/programmes?status=all", 6),
     ("enterprise", "/enterprise/enrolments?status=all&per_page=100", 6),
     ("enterprise", "/enterprise/programmes/{p}/apprentices", 8),
@@ -43,7 +45,7 @@ PAGES = [
     ("enterprise", "/enterprise/status-changes?status=all", 5),
     ("enterprise", "/enterprise/quality", 6),
     ("enterprise", "/enterprise/institutions", 5),
-    ("institution", "/institution/", 6),
+    ("institution", "/institution/", 6 + 3),
     ("institution", "/institution/programmes?status=all", 6),
     ("institution", "/institution/mentors", 5),
     ("institution", "/institution/sessions", 6),
@@ -51,7 +53,7 @@ PAGES = [
     ("institution", "/institution/sessions/{s}", 8),
     ("institution", "hx:/institution/sessions/{s}/attendees", 6),  # the live list, polled
     ("institution", "/institution/sessions/{s}/attendees", 9),  # opened as a page
-    ("trainee", "/m/", 9),
+    ("trainee", "/m/", 9 + 2),
     ("trainee", "/m/leave", 6),
 ]
 

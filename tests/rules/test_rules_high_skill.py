@@ -116,12 +116,20 @@ def test_HS_P2_annual_cap_800(approved, requested, params, problems):
         (79, 16, ["HS-P4"]),
         (80, 15, ["HS-P4"]),
         (120, 40, []),
-        (80, 81, ["HS-P4"]),  # seminars are part of the total
         (0, 0, ["HS-P4"]),
+        (40, 40, ["HS-P4"]),
     ],
 )
-def test_HS_P4_80_hours_16_of_seminars(total, seminar, problems):
+def test_HS_P4_80_hours_16_of_seminars_is_guidance(total, seminar, problems):
+    # Guidance (一般): the ID flags the proposal for a stated reason; it is not a refusal.
     assert hs_hours_problems(total, seminar) == problems
+
+
+@pytest.mark.parametrize(("total", "seminar"), [(80, 81), (0, 1), (-1, 0), (80, -1)])
+def test_HS_P4_seminars_beyond_the_total_are_an_error(total, seminar):
+    # Seminars are part of the total: more of them than the total is not a plan at all.
+    with pytest.raises(ValueError):
+        hs_hours_problems(total, seminar)
 
 
 @pytest.mark.parametrize(

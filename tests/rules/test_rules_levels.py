@@ -56,6 +56,47 @@ def test_AP_E4_level_at_least_unknown_level_raises(level):
 def test_AP_C3_AP_C4_duration_and_credits_by_level(level, years, credits):
     assert standard_duration_years(level) == years
     assert required_credits(level) == credits
+
+
+MONTHS = 12
+
+
+@pytest.mark.parametrize(
+    ("level", "months", "warnings"),
+    [
+        ("intermediate", 1 * MONTHS, []),
+        ("intermediate", 6, ["AP-C3"]),  # 弹性学制: shorter is allowed in principle
+        ("intermediate", 2 * MONTHS, ["AP-C3"]),
+        ("advanced", 2 * MONTHS, []),
+        ("advanced", 1 * MONTHS, ["AP-C3"]),
+        ("senior_technician", MAX_DURATION_YEARS * MONTHS, ["AP-C3"]),
+    ],
+)
+def test_AP_C3_standard_length_is_guidance(level, months, warnings):
+    assert rules.duration_warnings(level, months) == warnings
+
+
+@pytest.mark.parametrize(
+    ("months", "problems"),
+    [(1, []), (MAX_DURATION_YEARS * MONTHS, []), (MAX_DURATION_YEARS * MONTHS + 1, ["AP-C3"])],
+)
+def test_AP_C3_three_years_is_the_hard_limit(months, problems):
+    assert rules.duration_limit_problems(months) == problems
+
+
+@pytest.mark.parametrize(
+    ("level", "months", "reason", "problems"),
+    [
+        ("intermediate", 6, "弹性学制，已有基础可提前修满学分", []),
+        ("intermediate", 6, "", ["AP-C3"]),
+        ("intermediate", 6, "  ", ["AP-C3"]),
+        ("advanced", 1 * MONTHS, "企业生产周期", []),
+        ("advanced", 2 * MONTHS, "", []),
+        ("advanced", MAX_DURATION_YEARS * MONTHS + 1, "设备改造", ["AP-C3"]),
+    ],
+)
+def test_AP_C3_other_length_needs_a_reason_three_years_never(level, months, reason, problems):
+    assert rules.programme_duration_problems(level, months, reason) == problems
     assert MAX_DURATION_YEARS == 3
 
 
@@ -74,6 +115,7 @@ LEVEL_TAKERS = {
         lv, date(2025, 3, 1), None, True, "new_hire"
     ),
     "programme_duration_problems": lambda lv: rules.programme_duration_problems(lv, 24, "x"),
+    "duration_warnings": lambda lv: rules.duration_warnings(lv, 24),
     "hs_trainee_problems": lambda lv: rules.hs_trainee_problems(lv, True, 12, [], 2025),
     "hs_trainee_flagged": lambda lv: rules.hs_trainee_flagged(lv, True),
     "enterprise_mentor_problems": lambda lv: rules.enterprise_mentor_problems(
@@ -86,6 +128,7 @@ LEVEL_TAKERS = {
 
 AMOUNT_FUNCTIONS = [
     "standard_duration_years",
+    "duration_warnings",
     "required_credits",
     "training_complete",
     "credit_progress_pct",

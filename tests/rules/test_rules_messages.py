@@ -28,7 +28,7 @@ def test_messages_are_plain_chinese():
 
 
 def test_AP_E1_rule_message_names_the_rule():
-    assert rule_message("AP-E1") == "劳动合同期限须不少于1年（无固定期限合同除外）（规则 AP-E1）"
+    assert rule_message("AP-E1") == "劳动合同期限须不少于1年（无固定期限合同除外），且登记之日合同仍在有效期内（规则 AP-E1）"
 
 
 @pytest.mark.parametrize(

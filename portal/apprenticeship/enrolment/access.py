@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 
+from portal.apprenticeship.programmes.access import is_entrusted_with
 from portal.core.access import in_district, register
 from portal.extensions import db
 from portal.models import Apprentice, Enrolment, EnrolmentState, Programme, Role
@@ -30,12 +31,22 @@ def enrolment_scope(user) -> sa.ColumnElement[bool]:
     return sa.false()
 
 
+def _entrusted_to(user) -> sa.ColumnElement[bool]:
+    """AP-N4: registrations in programmes entrusted to the user's enterprise, once submitted
+    (a draft is the entrusting enterprise's work in progress, not yet someone to train)."""
+    entrusted = sa.select(Programme.id).where(Programme.entrusted_enterprise_id == user.org_id)
+    return sa.and_(Enrolment.programme_id.in_(entrusted), Enrolment.state != EnrolmentState.DRAFT)
+
+
 def enrolments_for(user) -> sa.Select:
-    """AP-W2, C-DIST: the enterprise's own registrations, the district's, the partner
-    institution's programmes', the trainee's own, the whole city for the centre."""
+    """AP-W2, C-DIST: the enterprise's own registrations (and those it trains when entrusted,
+    AP-N4), the district's, the partner institution's programmes', the trainee's own, the
+    whole city for the centre."""
     if user.role == Role.INSTITUTION:
         partner = sa.select(Programme.id).where(Programme.institution_id == user.org_id)
         return sa.select(Enrolment).where(Enrolment.programme_id.in_(partner))
+    if user.role == Role.ENTERPRISE:
+        return sa.select(Enrolment).where(sa.or_(enrolment_scope(user), _entrusted_to(user)))
     return sa.select(Enrolment).where(enrolment_scope(user))
 
 
@@ -59,6 +70,15 @@ def is_trainee_of(user, enrolment: Enrolment) -> bool:
     return apprentice is not None and apprentice.user_id == user.id
 
 
+def _trained_for_another(user, enrolment: Enrolment) -> bool:
+    """AP-N4: the user's enterprise trains this apprentice for the enterprise that entrusted it."""
+    if user.role != Role.ENTERPRISE or enrolment.state == EnrolmentState.DRAFT:
+        return False
+    # Rosters load their programme first, so this is an identity-map hit, not a query.
+    programme = db.session.get(Programme, enrolment.programme_id)
+    return programme is not None and is_entrusted_with(user, programme)
+
+
 def _enrolment_permissions(user, enrolment: Enrolment) -> dict[str, bool]:
     owner = user.role == Role.ENTERPRISE and user.org_id == enrolment.enterprise_id
     district = user.role == Role.DISTRICT and user.district_code == enrolment.district_code
@@ -67,13 +87,14 @@ def _enrolment_permissions(user, enrolment: Enrolment) -> dict[str, bool]:
     return {
         # The partner institution reaches an enrolment only through enrolments_for.
         "view": owner or district or centre or user.role == Role.INSTITUTION
-        or is_trainee_of(user, enrolment),
+        or is_trainee_of(user, enrolment) or _trained_for_another(user, enrolment),
         "edit": owner and state.editable,
         "submit": owner and state.editable,
         "record_agreement": owner and state in (EnrolmentState.DRAFT, EnrolmentState.RETURNED,
                                                 EnrolmentState.SUBMITTED),
         "district_review": district and state == EnrolmentState.SUBMITTED,
-        # C-PII: masked in lists; the full ID on the detail page, audited.
+        # C-PII: masked in lists; the full ID on the detail page, audited. An entrusted
+        # enterprise trains the apprentice without needing the full number.
         "view_full_id": owner or district or centre,
         "reset_password": owner and state in (EnrolmentState.ACTIVE, EnrolmentState.SUSPENDED),
     }

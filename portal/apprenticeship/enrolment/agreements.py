@@ -10,6 +10,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from portal.apprenticeship.enrolment.access import enrolment_scope
 from portal.apprenticeship.enrolment.services import OBJECT_TYPE
 from portal.clock import today
 from portal.core import audit
@@ -33,6 +34,13 @@ S = EnrolmentState
 AGREEMENT_STATES = (S.DRAFT, S.RETURNED, S.SUBMITTED)
 # AP-A1 PDF: stored once the Document kind exists (needs a migration of document.kind's CHECK).
 AGREEMENT_DOCUMENT_KIND = DocumentKind.__members__.get("TRAINING_AGREEMENT")
+
+
+def lacking_agreement(user) -> sa.ColumnElement[bool]:
+    """AP-A1: the user's own registrations that still need an agreement before the district
+    can establish them (only the registering enterprise records one)."""
+    return sa.and_(enrolment_scope(user), Enrolment.state.in_(AGREEMENT_STATES),
+                   Enrolment.agreement_id.is_(None))
 
 
 def record_agreement(actor, programme: Programme, enrolment_ids, signed_on: date, *,

@@ -1,6 +1,6 @@
 """What an enterprise states about one apprentice (``Registration``) and the checks it passes.
 
-Rules: C-ID1, C-ID3, AP-E1..E4 and AP-E6 (with the minimum wage in force on ``wage_day``),
+Rules: C-ID1, C-ID3, AP-E1..E4, AP-E7 and AP-E6 (with the minimum wage in force on ``wage_day``),
 plus the name and wage-range checks of the form. The form, the Excel import and every
 enrolment service that writes (registration, correction, submission, establishment) run the
 same functions: an import or a later submission never passes through the form.
@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from portal import rules
+from portal.apprenticeship.programmes.services import period_end
 from portal.catalogue.parameters import parameters_on
 from portal.clock import today
 from portal.core.errors import ServiceError
@@ -36,7 +37,8 @@ class Registration:
 
     @classmethod
     def of(cls, enrolment: Enrolment, apprentice: Apprentice) -> "Registration":
-        return cls(apprentice.name, apprentice.resident_id, apprentice.mobile,
+        return cls(enrolment.stated_name or apprentice.name, apprentice.resident_id,
+                   enrolment.stated_mobile or apprentice.mobile,
                    enrolment.contract_start, enrolment.contract_end,
                    enrolment.insured_in_beijing, enrolment.hire_type, enrolment.dispatched,
                    enrolment.monthly_wage)
@@ -47,6 +49,15 @@ class Registration:
             "insured_in_beijing": self.insured_in_beijing, "hire_type": self.hire_type,
             "dispatched": self.dispatched, "monthly_wage": self.monthly_wage,
         }
+
+
+def contract_warning(programme: Programme, contract_end: date | None) -> str:
+    """AP-E1: the contract ends before the programme's planned end: shown to the reviewer."""
+    planned_end = period_end(programme.start_date, programme.duration_months)
+    if not rules.contract_ends_before(contract_end, planned_end):
+        return ""
+    return (f"劳动合同于 {contract_end} 到期，早于培训计划结束日 {planned_end}，"
+            "请核实续签安排（规则 AP-E1 提示，不影响提交）")
 
 
 def wage_day(programme: Programme, day: date | None = None) -> date:
@@ -70,18 +81,21 @@ def name_problem(name: str) -> str | None:
     return None
 
 
-def registration_problems(level: str, reg: Registration, params) -> list[str]:
-    """C-ID1, C-ID3, AP-E1..E4, AP-E6: rule IDs a registration violates, in catalogue order.
+def registration_problems(level: str, reg: Registration, params, day: date) -> list[str]:
+    """C-ID1, C-ID3, AP-E1..E4, AP-E6, AP-E7: rule IDs a registration checked on `day` violates.
 
-    Pure (no queries): forms, the Excel import and the services all call it.
+    In catalogue order. Pure (no queries): forms, the Excel import and the services all call
+    it. `day` is the registration day: no birth date after it (C-ID1), the contract still in
+    force on it (AP-E1).
     """
     found = []
-    if not rules.is_valid_resident_id(reg.resident_id):
+    if not rules.is_valid_resident_id(reg.resident_id, on=day):
         found.append("C-ID1")
     if not rules.is_valid_mobile(reg.mobile):
         found.append("C-ID3")
     found += rules.apprentice_eligibility_problems(
-        level, reg.contract_start, reg.contract_end, reg.insured_in_beijing, reg.hire_type)
+        level, reg.contract_start, reg.contract_end, reg.insured_in_beijing, reg.hire_type,
+        on=day, birth_date=rules.resident_id_birth_date(reg.resident_id))
     found += rules.wage_problems(reg.monthly_wage, params=params)
     return rules.in_catalogue_order(found)
 
@@ -94,6 +108,6 @@ def check_registration(programme: Programme, reg: Registration, day: date | None
     if not 0 <= reg.monthly_wage <= WAGE_MAX:
         raise ServiceError(WAGE_RANGE_MESSAGE)
     params = params_for(programme, day)
-    found = registration_problems(programme.level, reg, params)
+    found = registration_problems(programme.level, reg, params, day or today())
     if found:
         raise rules.RuleViolation(found, params=params)

@@ -1,6 +1,6 @@
 """学徒报名 forms: the registration (validated field by field while typed), agreements, import.
 
-Validators call portal.rules (C-ID1, C-ID3, AP-E1..E3, AP-E6); the service checks all of
+Validators call portal.rules (C-ID1, C-ID3, AP-E1..E3, AP-E6, AP-E7); the service checks all of
 them again, since an import or a later submission never passes through this form.
 """
 
@@ -21,8 +21,10 @@ from wtforms.validators import (
 from portal import rules
 from portal.apprenticeship.enrolment import checks
 from portal.apprenticeship.enrolment.agreements import AGREEMENT_DOCUMENT_KIND
+from portal.clock import today
 from portal.core import files as documents
 from portal.core.errors import ServiceError
+from portal.rules.messages import WAGE_BASIS
 from portal.web.validators import RuleCheck, choices, normalise
 
 # Where the service's refusal of each rule is shown on the form.
@@ -34,6 +36,7 @@ RULE_FIELDS = {
     "AP-E3": "hire_type",
     "AP-E5": "resident_id",
     "AP-E6": "monthly_wage",
+    "AP-E7": "contract_start",
 }
 
 DISPATCHED_HINT = ("劳务派遣人员在技能岗位工作的，由实际用工企业（即本企业）作为培训主体申报和培训，"
@@ -58,6 +61,22 @@ def _contract_term(form, field):
     start = form.contract_start.data
     if start is not None and not rules.contract_covers_one_year(start, field.data):
         raise ValidationError(rules.rule_message("AP-E1"))
+    if not rules.contract_in_force(field.data, today()):
+        raise ValidationError(rules.rule_message("AP-E1"))
+
+
+def _resident_id_valid_today(value: str) -> bool:
+    """C-ID1 on the registration day: no birth date after it."""
+    return rules.is_valid_resident_id(value, on=today())
+
+
+def _old_enough(form, field):
+    """AP-E7: at least 16 on the contract start date (birth date from the resident ID)."""
+    born = rules.resident_id_birth_date(form.resident_id.data)
+    if form.current is not None and not form.resident_id.data:
+        born = rules.resident_id_birth_date(form.current.resident_id)
+    if field.data is not None and born is not None and not rules.old_enough(born, field.data):
+        raise ValidationError(rules.rule_message("AP-E7"))
 
 
 def _insured(_form, field):
@@ -83,7 +102,7 @@ class EnrolmentForm(FlaskForm):
         "居民身份证号码", filters=[normalise],
         validators=[DataRequired("请填写居民身份证号码"),
                     Length(max=18, message=rules.rule_message("C-ID1")),
-                    RuleCheck("C-ID1", rules.is_valid_resident_id)],
+                    RuleCheck("C-ID1", _resident_id_valid_today)],
         description="18位，末位可为X",
         render_kw={"autocomplete": "off", "inputmode": "text", "maxlength": 18},
     )
@@ -96,7 +115,7 @@ class EnrolmentForm(FlaskForm):
         render_kw={"autocomplete": "off", "inputmode": "numeric", "maxlength": 11},
     )
     contract_start = DateField("劳动合同起始日期",
-                               validators=[DataRequired("请填写劳动合同起始日期")])
+                               validators=[DataRequired("请填写劳动合同起始日期"), _old_enough])
     open_ended = BooleanField("无固定期限劳动合同")
     contract_end = DateField("劳动合同终止日期", validators=[_contract_term],
                              description="按合同所写填写（含当日），期限须不少于1年")
@@ -119,7 +138,7 @@ class EnrolmentForm(FlaskForm):
         self.current = current
         super().__init__(*args, **kwargs)
         self.monthly_wage.description = (
-            f"不得低于本市最低工资标准 {rules.param(params, 'min_monthly_wage')} 元/月")
+            f"{WAGE_BASIS}；不得低于本市最低工资标准 {rules.param(params, 'min_monthly_wage')} 元/月")
         self.dispatched.description = DISPATCHED_HINT
         if current is not None:
             # C-PII: an edit page never shows the stored numbers in full (that view is

@@ -10,6 +10,10 @@ a person already on this programme's list) in one query for the whole sheet.
 Confirmation re-reads the stored file and re-checks everything; the rows are then written
 in one transaction: all enrolments submitted and all their seats taken in one guarded
 UPDATE, or nothing.
+
+A sheet with errors comes back as an error report (``error_report``): the template with the
+uploaded rows and a last column naming each row's errors and rules, which the reader accepts
+as it is, so the enterprise fixes the rows in it and uploads it again.
 """
 
 import re
@@ -26,12 +30,14 @@ from sqlalchemy.exc import IntegrityError
 from portal import rules
 from portal.apprenticeship.enrolment import checks
 from portal.apprenticeship.enrolment import services as svc
+from portal.clock import today
 from portal.core import audit
 from portal.core.errors import ServiceError
 from portal.core.spreadsheets import UploadStash, cell_text, header_refused, read_first_sheet
 from portal.extensions import db
 from portal.models import Apprentice, Enrolment, EnrolmentState, Programme
 from portal.models.base import utcnow
+from portal.rules.messages import WAGE_BASIS
 
 MAX_ROWS = 1000
 _MAX_UNZIPPED = 60 * 1024 * 1024
@@ -41,6 +47,7 @@ NAME, ID, MOBILE = "姓名", "身份证号码", "手机号码"
 START, END = "劳动合同起始日期", "劳动合同终止日期"
 INSURED, HIRE, DISPATCHED, WAGE = "在本市缴纳社会保险", "招用类型", "劳务派遣", "月工资（元）"
 COLUMNS = (NAME, ID, MOBILE, START, END, INSURED, HIRE, DISPATCHED, WAGE)
+ERRORS = "错误"  # the error report's last column; ignored when the report comes back
 TEXT_COLUMNS = (ID, MOBILE)
 OPEN_ENDED = "无固定期限"
 YES, NO = "是", "否"
@@ -56,12 +63,15 @@ def read_sheet(data: bytes) -> list[tuple[int, tuple]]:
     """The first worksheet's non-empty data rows as (row number, raw values in COLUMNS order)."""
 
     def check_header(names: list[str]) -> None:
-        if tuple(names) != COLUMNS:
+        if tuple(names) not in (COLUMNS, (*COLUMNS, ERRORS)):
             raise header_refused("、".join(f"“{c}”" for c in COLUMNS), names)
 
     _names, rows = read_first_sheet(data, check_header=check_header, max_rows=MAX_ROWS,
                                     max_unzipped=_MAX_UNZIPPED)
-    return rows
+    width = len(COLUMNS)
+    # A fixed report row emptied of data but still holding its old error text is no row.
+    return [(number, cells[:width]) for number, cells in rows
+            if any(cell_text(value) for value in cells[:width])]
 
 
 # ------------------------------------------------------------------------------ one row
@@ -92,21 +102,22 @@ class PreviewRow:
     name: str
     masked_id: str
     masked_mobile: str
-    errors: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # without the row number
     reg: checks.Registration | None = None
+
+    @property
+    def errors(self) -> list[str]:
+        """The problems as the preview lists them: each names its row."""
+        return [f"第{self.number}行：{problem}" for problem in self.problems]
 
 
 def _parse(number: int, cells: tuple) -> PreviewRow:
     values = dict(zip(COLUMNS, cells, strict=True))
-    errors: list[str] = []
     name = cell_text(values[NAME])
     resident_id = rules.normalise_identifier(cell_text(values[ID]))
     mobile = rules.normalise_identifier(cell_text(values[MOBILE]))
     row = PreviewRow(number, name, rules.mask_resident_id(resident_id), rules.mask_mobile(mobile))
-
-    def refuse(message: str) -> None:
-        errors.append(f"第{number}行：{message}")
-
+    refuse = row.problems.append
     if problem := checks.name_problem(name):
         refuse(problem)
     id_as_number = isinstance(values[ID], int | float)
@@ -128,7 +139,7 @@ def _parse(number: int, cells: tuple) -> PreviewRow:
     wage = int(wage_text) if wage_text.isascii() and wage_text.isdigit() else None
     if wage is None or wage > checks.WAGE_MAX:
         refuse(f"{WAGE}：{checks.WAGE_RANGE_MESSAGE}")
-    if not errors:
+    if not row.problems:
         # Complete: the rules (C-ID1, C-ID3, AP-E1..E6) are checked in bulk by preview().
         row.reg = checks.Registration(name, resident_id, mobile, start, end, insured,
                                       hire_type, dispatched, wage)
@@ -138,7 +149,6 @@ def _parse(number: int, cells: tuple) -> PreviewRow:
             refuse(rules.rule_message("C-ID1"))
         if not rules.is_valid_mobile(mobile):
             refuse(rules.rule_message("C-ID3"))
-    row.errors = errors
     return row
 
 
@@ -157,7 +167,7 @@ class ImportPreview:
 
     @property
     def error_rows(self) -> int:
-        return sum(1 for row in self.rows if row.errors)
+        return sum(1 for row in self.rows if row.problems)
 
 
 def _chunks(values: list, size: int = _IN_CHUNK):
@@ -192,18 +202,24 @@ def _taken(programme_id: int, person_ids: list[int]) -> tuple[set[int], set[int]
 
 def preview(programme: Programme, data: bytes, *, day: date | None = None) -> ImportPreview:
     """Every row with its errors, named by row and rule; a constant number of queries."""
-    cells = read_sheet(data)
+    return check_rows(programme, read_sheet(data), day)
+
+
+def check_rows(programme: Programme, cells: list[tuple[int, tuple]],
+               day: date | None = None) -> ImportPreview:
+    """`preview` of rows already read (by `read_sheet`)."""
     rows = [_parse(number, values) for number, values in cells]
     params = checks.params_for(programme, day)
     first_row: dict[str, int] = {}
     for row in rows:
         if row.reg is None:
             continue
-        for rule_id in checks.registration_problems(programme.level, row.reg, params):
-            row.errors.append(f"第{row.number}行：{rules.rule_message(rule_id, params=params)}")
+        for rule_id in checks.registration_problems(programme.level, row.reg, params,
+                                                    day or today()):
+            row.problems.append(rules.rule_message(rule_id, params=params))
         resident_id = row.reg.resident_id
         if resident_id in first_row:
-            row.errors.append(f"第{row.number}行：{ID}与第{first_row[resident_id]}行重复")
+            row.problems.append(f"{ID}与第{first_row[resident_id]}行重复")
         else:
             first_row[resident_id] = row.number
     people = _known_people(list(first_row))
@@ -211,9 +227,9 @@ def preview(programme: Programme, data: bytes, *, day: date | None = None) -> Im
     for row in rows:
         person = people.get(row.reg.resident_id) if row.reg else None
         if person in held:
-            row.errors.append(f"第{row.number}行：{svc.AP_E5_MESSAGE}")
+            row.problems.append(svc.AP_E5_MESSAGE)
         elif person in listed:
-            row.errors.append(f"第{row.number}行：{svc.DUPLICATE_IN_PROGRAMME}")
+            row.problems.append(svc.DUPLICATE_IN_PROGRAMME)
     result = ImportPreview(rows, seats_left=programme.planned_count - programme.enrolled_count)
     if not rows:
         result.sheet_errors.append("工作表中没有学徒数据")
@@ -238,19 +254,21 @@ def apply(actor, programme: Programme, data: bytes, *, day: date | None = None) 
     people = {p.resident_id: p for chunk in _chunks([r.resident_id for r in regs])
               for p in db.session.scalars(
                   sa.select(Apprentice).where(Apprentice.resident_id.in_(chunk)))}
+    stated = {}
     for reg in regs:
         person = people.get(reg.resident_id)
         if person is None:
             people[reg.resident_id] = Apprentice(name=reg.name, resident_id=reg.resident_id,
                                                  mobile=reg.mobile)
             db.session.add(people[reg.resident_id])
-        else:
-            person.name, person.mobile = reg.name, reg.mobile
+        else:  # the person on file changes only when the record is established
+            stated[reg.resident_id] = svc.stated_values(reg, person)
     now = utcnow()
     created = [
         Enrolment(programme_id=programme.id, apprentice=people[reg.resident_id],
                   enterprise_id=programme.enterprise_id, district_code=programme.district_code,
-                  state=EnrolmentState.SUBMITTED, submitted_at=now, **reg.enrolment_values())
+                  state=EnrolmentState.SUBMITTED, submitted_at=now, **reg.enrolment_values(),
+                  **stated.get(reg.resident_id, {}))
         for reg in regs
     ]
     db.session.add_all(created)
@@ -304,7 +322,7 @@ def template() -> bytes:
         f"{INSURED}：填“{YES}”或“{NO}”。" + rules.rule_message("AP-E2"),
         f"{HIRE}：{'、'.join(rules.HIRE_TYPES.values())}。" + rules.rule_message("AP-E3"),
         f"{DISPATCHED}：劳务派遣人员填“{YES}”，由实际用工企业（即本企业）申报和培训；可留空。",
-        f"{WAGE}：整数，不得低于本市最低工资标准（规则 AP-E6）。",
+        f"{WAGE}：整数，{WAGE_BASIS}，不得低于本市最低工资标准（规则 AP-E6）。",
         "不得含有公式；任一行有误时整个文件均不导入，请按预览提示修改后重新上传。",
         "导入即提交区人社局审核，并占用项目核定名额。",
     ):

@@ -11,6 +11,7 @@ from portal.apprenticeship.enrolment.queue_pages import (
     counts,
     decide,
     detail,
+    find_by_id,
     queue_page,
     reveal,
 )
@@ -18,6 +19,7 @@ from portal.web.routes import GET, POST, Route, RouteTable
 
 _LIST: tuple[Route, ...] = (
     ("/enrolments", "enrolments", queue_page, GET),
+    ("/enrolments/find", "find_enrolment", find_by_id, POST),
     ("/enrolments/<int:enrolment_id>", "enrolment", detail, GET),
     ("/enrolments/<int:enrolment_id>/identity", "enrolment_identity", reveal, POST),
 )

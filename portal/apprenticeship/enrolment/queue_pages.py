@@ -11,16 +11,19 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask import abort, flash, redirect, request
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
 from portal import rules
 from portal.apprenticeship.enrolment import services as svc
 from portal.apprenticeship.enrolment.access import enrolments_for
+from portal.apprenticeship.enrolment.agreements import lacking_agreement
 from portal.apprenticeship.enrolment.forms import AgreementForm
 from portal.apprenticeship.enrolment.trainee_accounts import reveal_identity
+from portal.apprenticeship.mentors.services import lacking_mentor
 from portal.apprenticeship.programmes.access import programmes_for
-from portal.core import audit
-from portal.core.access import get_or_404_for
+from portal.apprenticeship.status import services as status_changes
+from portal.core import audit, revisions
+from portal.core.access import can, get_or_404_for
 from portal.core.workflow import Decision
 from portal.extensions import db, htmx
 from portal.models import (
@@ -35,16 +38,20 @@ from portal.models import (
     TrainingAgreement,
 )
 from portal.web.commit import commit_or_refuse
-from portal.web.pagination import paginate
+from portal.web.converters import db_int, db_int_or_none
+from portal.web.pagination import kept_query, paginate
 from portal.web.render import page_or_block, toast
 from portal.web.routes import RoleView, current_view
 
 QUEUE_TEMPLATE = "enrolment/queue.html"
 DETAIL_TEMPLATE = "enrolment/detail.html"
 EVENT = "enrolmentReviewed"
-# The search box takes a name, or the last four characters of an ID number: never the
-# whole number, which would end up in the address bar (hx-push-url) and in server logs.
+# The search box takes a name, the last four characters of an ID number or the enterprise's
+# name or credit code. A whole ID number is looked up by POST only (`find_by_id`): in the
+# query string it would end up in the address bar (hx-push-url) and in server logs.
 _ID_TAIL = 4
+BULK_MAX = 500  # "select all N matching": one request approves at most this many
+_ENTERPRISE = aliased(Organisation, name="queue_enterprise")
 
 
 @dataclass(frozen=True)
@@ -86,35 +93,57 @@ def load(enrolment_id: int, action: str = "view") -> Enrolment:
 # ------------------------------------------------------------------------------ queue
 
 
-def queue_filters(default: str) -> dict:
-    """Whitelisted query-string filters of an apprentice list."""
-    status = request.args.get("status", default)
+# The worklist's apprentices not ready for their record: no two mentors (AP-M1), no
+# training agreement (AP-A1).
+MISSING = {"mentor": lambda user: lacking_mentor(), "agreement": lacking_agreement}
+
+
+def queue_filters(default: str, values=None) -> dict:
+    """Whitelisted filters of an apprentice list (the query string, or a POSTed lookup)."""
+    posted = values is not None
+    values = values if posted else request.args
+    status = values.get("status", default)
     if status not in {s.value for s in EnrolmentState} | {"all"}:
         status = default
-    q = request.args.get("q", "").strip()[:32]
-    return {"status": status, "programme_id": request.args.get("programme_id", type=int), "q": q}
+    q = values.get("q", "").strip()[:32]
+    resident_id = rules.normalise_identifier(values.get("resident_id", ""))[:18] if posted else ""
+    return {"status": status, "programme_id": values.get("programme_id", type=db_int), "q": q,
+            "resident_id": resident_id if rules.is_valid_resident_id(resident_id) else "",
+            "missing": values.get("missing") if values.get("missing") in MISSING else ""}
 
 
 def _search(q: str) -> sa.ColumnElement[bool]:
+    """A name, an ID number's last four characters, or the enterprise's name or credit code."""
     tail = rules.normalise_identifier(q)
-    clauses = [Apprentice.name.contains(q, autoescape=True)]
+    people = [Apprentice.name.contains(q, autoescape=True)]
     if len(tail) == _ID_TAIL and tail.isascii() and tail.isalnum():
-        clauses.append(Apprentice.resident_id.endswith(tail, autoescape=True))
-    return sa.or_(*clauses)
+        people.append(Apprentice.resident_id.endswith(tail, autoescape=True))
+    enterprises = sa.select(Organisation.id).where(sa.or_(
+        Organisation.name.contains(q, autoescape=True),
+        Organisation.credit_code == rules.normalise_identifier(q)))
+    return sa.or_(Enrolment.apprentice_id.in_(sa.select(Apprentice.id).where(sa.or_(*people))),
+                  Enrolment.enterprise_id.in_(enterprises))
 
 
 def filtered(filters: dict) -> sa.Select:
     # The person comes with the page (joinedload); the count joins them only for a search.
-    q = enrolments_for(current_user).options(joinedload(Enrolment.apprentice))
+    q = (enrolments_for(current_user).options(joinedload(Enrolment.apprentice))
+         .join(_ENTERPRISE, _ENTERPRISE.id == Enrolment.enterprise_id))
     if filters["status"] != "all":
         q = q.where(Enrolment.state == filters["status"])
     if filters["programme_id"]:
         q = q.where(Enrolment.programme_id == filters["programme_id"])
+    if filters.get("missing"):
+        q = q.where(MISSING[filters["missing"]](current_user))
     if filters["q"]:
-        q = q.where(Enrolment.apprentice_id.in_(
-            sa.select(Apprentice.id).where(_search(filters["q"]))))
-    # Oldest submission first, drafts last: the order of ix_enrolment_*_submitted.
-    return q.order_by(Enrolment.submitted_at.asc().nulls_last(), Enrolment.id)
+        q = q.where(_search(filters["q"]))
+    if filters.get("resident_id"):
+        q = q.where(Enrolment.apprentice_id.in_(sa.select(Apprentice.id).where(
+            Apprentice.resident_id == filters["resident_id"])))
+    # AP-N3: four-centres enterprises first, never excluding others; then the oldest
+    # submission first, drafts last.
+    return q.order_by(_ENTERPRISE.four_centres.desc(), Enrolment.submitted_at.asc().nulls_last(),
+                      Enrolment.id)
 
 
 def status_counts() -> dict:
@@ -142,11 +171,13 @@ def programme_choices(status: str) -> list[tuple[int, str]]:
             for pid, org, occupation, level, start in rows]
 
 
-def queue_page(**extra):
+def queue_page(filters: dict | None = None, **extra):
     role = view()
-    filters = queue_filters(role.default_status)
+    filters = filters or queue_filters(role.default_status)
     page = paginate(eager(filtered(filters)))
+    revised = revisions.since_return(svc.OBJECT_TYPE, page.items) if role.reviews else {}
     return page_or_block(QUEUE_TEMPLATE, "results", page=page, view=role, filters=filters,
+                         revised=revised,
                          counts=status_counts(), states=list(EnrolmentState),
                          programmes=programme_choices(filters["status"]), **extra)
 
@@ -163,7 +194,8 @@ def _row(enrolment_id: int, message: str, level: str, row_error: str | None = No
     enrolment = db.session.scalar(eager(sa.select(Enrolment)).options(
         joinedload(Enrolment.apprentice)).where(Enrolment.id == enrolment_id))
     response = page_or_block(QUEUE_TEMPLATE, "row", e=enrolment, view=view(),
-                             row_error=row_error)
+                             row_error=row_error,
+                             revised=revisions.since_return(svc.OBJECT_TYPE, [enrolment]))
     return toast(response, message, event=EVENT if level == "success" else None, level=level)
 
 
@@ -178,7 +210,8 @@ def decide(enrolment_id: int):
                              .where(Apprentice.id == enrolment.apprentice_id))
     reviewed = commit_or_refuse(
         lambda: svc.district_review(current_user, enrolment, decision,
-                                    request.form.get("comment", "")),
+                                    request.form.get("comment", ""),
+                                    pointed=request.form.getlist("pointed")),
         flash_error=False)
     if not reviewed:
         return _refused(enrolment_id, reviewed.error)
@@ -196,9 +229,28 @@ def _refused(enrolment_id: int, message: str):
     return _row(enrolment_id, message, "error", row_error=message)
 
 
+def find_by_id():
+    """C-PII: the queue filtered by a whole ID number, POSTed so that it stays out of URLs."""
+    filters = queue_filters("all", request.form)
+    if not filters["resident_id"]:
+        return toast(queue_page(), "请输入完整、有效的18位居民身份证号码", level="error")
+    return queue_page(filters)
+
+
+def _matching_ids() -> list[int]:
+    """"Select all N matching this filter": the filter's submitted rows, re-read now."""
+    filters = queue_filters(EnrolmentState.SUBMITTED.value, request.form)
+    filters["status"] = EnrolmentState.SUBMITTED.value
+    return [e.id for e in db.session.scalars(filtered(filters).limit(BULK_MAX))]
+
+
 def bulk_approve():
-    """Approve the ticked rows in one request; per-row results (see services.approve_many)."""
-    ids = sorted({int(i) for i in request.form.getlist("ids") if i.isdigit()})[:200]
+    """Approve the ticked rows, or every row matching the filter, in one request; per-row
+    results (see services.approve_many)."""
+    if request.form.get("all_matching") == "1":
+        ids = sorted(_matching_ids())
+    else:
+        ids = sorted({db_int_or_none(i) for i in request.form.getlist("ids")} - {None})[:BULK_MAX]
     if not ids:
         return _bulk_done("请先勾选要通过的学徒", "error", {})
     chosen = list(db.session.scalars(enrolments_for(current_user).where(Enrolment.id.in_(ids))
@@ -218,7 +270,7 @@ def _bulk_done(message: str, level: str, refused: dict[int, str]):
         flash(message, level)
         for enrolment_id, why in refused.items():
             flash(f"#{enrolment_id}：{why}", "error")
-        return redirect(view().url("enrolments", **request.args))
+        return redirect(view().url("enrolments", **kept_query()))
     response = queue_page(row_errors=refused)
     return toast(response, message, event=EVENT if level == "success" else None, level=level)
 
@@ -246,12 +298,16 @@ def detail_context(enrolment: Enrolment) -> dict:
                  if full.agreement_id else None)
     document = (db.session.get(Document, agreement.document_id)
                 if agreement is not None and agreement.document_id else None)
+    timeline = audit.timeline(svc.OBJECT_TYPE, full.id)
+    reviewing = view().reviews and can(current_user, "district_review", full)
     return {
         "e": full,
         "person": full.apprentice,
         "agreement": agreement,
         "agreement_document": document,
-        "timeline": audit.timeline(svc.OBJECT_TYPE, full.id),
+        "timeline": timeline,
+        **revisions.page_context(svc.OBJECT_TYPE, full, timeline, reviewing),
+        "scheduled": status_changes.scheduled_change(full.id) if full.established_on else None,
         "hire_types": rules.HIRE_TYPES,
     }
 

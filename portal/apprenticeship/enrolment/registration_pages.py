@@ -27,6 +27,8 @@ from portal.core.access import can, get_or_404_for
 from portal.extensions import db, htmx
 from portal.models import Apprentice, Enrolment, EnrolmentState, Programme
 from portal.web.commit import commit_or_refuse
+from portal.web.converters import db_int_or_none
+from portal.web.live_check import require_fragment_request
 from portal.web.pagination import paginate
 from portal.web.render import page_or_block
 from portal.web.routes import GET, GET_POST, POST, Route
@@ -94,6 +96,7 @@ def new_registration(programme_id: int):
 
 def check_field(programme_id: int, field: str):
     """Live validation of one field with the same validators the final submit runs."""
+    require_fragment_request()
     programme = load_programme(programme_id)
     form = EnrolmentForm(params=params_for(programme))
     if field not in form.LIVE_FIELDS:
@@ -161,7 +164,7 @@ def agreement(enrolment_id: int):
 def collective_agreement(programme_id: int):
     """AP-A1: one collective agreement for the apprentices ticked on the roster."""
     programme = load_programme(programme_id)
-    ids = [int(i) for i in request.form.getlist("ids") if i.isdigit()]
+    ids = [i for i in map(db_int_or_none, request.form.getlist("ids")) if i is not None]
     if _record_agreement(programme, ids, collective=True):
         flash(f"已为 {len(set(ids))} 名学徒登记集体培训协议（规则 AP-A1）。", "success")
     return redirect(roster_url(programme_id))

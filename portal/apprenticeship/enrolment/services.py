@@ -31,6 +31,7 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.util import identity_key
 
 from portal import rules
+from portal.apprenticeship.enrolment import snapshot as _snapshot  # noqa: F401 (registers)
 from portal.apprenticeship.enrolment.access import own_enrolments_in
 from portal.apprenticeship.enrolment.checks import Registration, check_registration
 from portal.apprenticeship.enrolment.trainee_accounts import ensure_trainee_account
@@ -193,31 +194,54 @@ def _already_listed(programme_id: int, apprentice_id: int, besides: int | None =
 DUPLICATE_IN_PROGRAMME = "该学徒已在本项目名单中，请勿重复报名"
 
 
-def _claim_person(reg: Registration, programme: Programme, besides: int | None = None) -> Apprentice:
-    """The Apprentice for `reg` (reused by resident ID, else new); all checks before writes."""
+def stated_values(reg: Registration, person: Apprentice) -> dict:
+    """What the enterprise stated that differs from the person on file (kept on the enrolment)."""
+    name = reg.name.strip()
+    return {"stated_name": name if name != person.name else None,
+            "stated_mobile": reg.mobile if reg.mobile != person.mobile else None}
+
+
+def _claim_person(reg: Registration, programme: Programme,
+                  besides: int | None = None) -> tuple[Apprentice, dict]:
+    """The Apprentice for `reg` (reused by resident ID, else new) and what the enrolment keeps
+    of the statement; all checks before writes. A person on file is never changed here."""
     person = _person(reg)
-    if person is not None:
-        if holding_enrolment(person.id, besides=besides) is not None:
-            raise rules.RuleViolation("AP-E5")
-        if _already_listed(programme.id, person.id, besides):
-            raise ServiceError(DUPLICATE_IN_PROGRAMME)
-        person.name, person.mobile = reg.name.strip(), reg.mobile
-        return person
-    person = Apprentice(name=reg.name.strip(), resident_id=reg.resident_id, mobile=reg.mobile)
-    db.session.add(person)
-    return person
+    if person is None:
+        person = Apprentice(name=reg.name.strip(), resident_id=reg.resident_id, mobile=reg.mobile)
+        db.session.add(person)
+        return person, {"stated_name": None, "stated_mobile": None}
+    if holding_enrolment(person.id, besides=besides) is not None:
+        raise rules.RuleViolation("AP-E5")
+    if _already_listed(programme.id, person.id, besides):
+        raise ServiceError(DUPLICATE_IN_PROGRAMME)
+    return person, stated_values(reg, person)
+
+
+def _claim_person_once(reg: Registration, programme: Programme,
+                       besides: int | None = None) -> tuple[Apprentice, dict]:
+    """`_claim_person`, where a concurrent registration of the same new person (the unique
+    resident ID refuses the second insert) is answered as if that person had been on file:
+    the same AP-E5 and duplicate checks, never a 500. Nothing else is written before it."""
+    try:
+        claimed = _claim_person(reg, programme, besides)
+        db.session.flush()
+        return claimed
+    except IntegrityError:
+        db.session.rollback()
+    claimed = _claim_person(reg, programme, besides)
+    db.session.flush()
+    return claimed
 
 
 def register(actor, programme: Programme, reg: Registration) -> Enrolment:
     """学徒报名: a draft registration in an approved programme (no seat until submitted)."""
     require_register(actor, programme)
     check_registration(programme, reg)
-    person = _claim_person(reg, programme)
-    db.session.flush()
+    person, stated = _claim_person_once(reg, programme)
     enrolment = Enrolment(programme_id=programme.id, apprentice_id=person.id,
                           enterprise_id=programme.enterprise_id,
                           district_code=programme.district_code, state=S.DRAFT,
-                          **reg.enrolment_values())
+                          **reg.enrolment_values(), **stated)
     db.session.add(enrolment)
     db.session.flush()
     audit.record(actor, OBJECT_TYPE, enrolment.id, "create", to_state=S.DRAFT)
@@ -231,10 +255,9 @@ def update(actor, enrolment: Enrolment, reg: Registration) -> None:
         raise NotAllowed("该学徒报名已提交，不能修改（规则 AP-W4）")
     programme = db.session.get(Programme, enrolment.programme_id)
     check_registration(programme, reg)
-    person = _claim_person(reg, programme, besides=enrolment.id)
-    db.session.flush()
+    person, stated = _claim_person_once(reg, programme, besides=enrolment.id)
     enrolment.apprentice_id = person.id
-    for name, value in reg.enrolment_values().items():
+    for name, value in {**reg.enrolment_values(), **stated}.items():
         setattr(enrolment, name, value)
     audit.record(actor, OBJECT_TYPE, enrolment.id, "edit", from_state=enrolment.state,
                  to_state=enrolment.state)
@@ -242,11 +265,11 @@ def update(actor, enrolment: Enrolment, reg: Registration) -> None:
 
 
 def _apply(actor, enrolment: Enrolment, action: str, comment: str = "",
-           values: dict | None = None) -> EnrolmentState:
+           values: dict | None = None, pointed=()) -> EnrolmentState:
     """The engine's step, with AP-E5's partial unique index answered in words, never a 500:
     it may refuse a move into HOLDING_STATES that a concurrent request made first."""
     try:
-        return WORKFLOW.apply(actor, enrolment, action, comment, values)
+        return WORKFLOW.apply(actor, enrolment, action, comment, values, pointed)
     except IntegrityError as err:
         raise rules.RuleViolation("AP-E5") from err
 
@@ -317,7 +340,7 @@ def establishment_values(enrolment: Enrolment, programme: Programme, day: date) 
 
 
 def district_review(actor, enrolment: Enrolment, decision: Decision, comment: str = "", *,
-                    day: date | None = None) -> EnrolmentState:
+                    day: date | None = None, pointed=()) -> EnrolmentState:
     """AP-W2 inline review: approve (establish the record), return or reject (C-REV).
 
     Approval needs a training agreement (AP-A1), re-checks AP-E1..E6, freezes the catalogue
@@ -332,13 +355,30 @@ def district_review(actor, enrolment: Enrolment, decision: Decision, comment: st
     if decision == Decision.APPROVE:
         values = establishment_values(enrolment, programme, day)
         comment = (comment or "").strip() or f"学籍建立日 {day}"
-    target = _apply(actor, enrolment, action, comment, values)
+    target = _apply(actor, enrolment, action, comment, values, pointed)
     if decision == Decision.APPROVE:
-        ensure_trainee_account(actor, db.session.get(Apprentice, enrolment.apprentice_id))
+        person = db.session.get(Apprentice, enrolment.apprentice_id)
+        adopt_statement(actor, enrolment, person)
+        ensure_trainee_account(actor, person)
     else:
         release_seat(programme.id)
     db.session.flush()
     return target
+
+
+def adopt_statement(actor, enrolment: Enrolment, person: Apprentice) -> None:
+    """On establishment the person on file takes the name and mobile the enterprise stated,
+    audited on the enrolment (the mobile itself is not written into the log, C-PII)."""
+    changes = []
+    if enrolment.stated_name and enrolment.stated_name != person.name:
+        changes.append(f"姓名由“{person.name}”更新为“{enrolment.stated_name}”")
+        person.name = enrolment.stated_name
+    if enrolment.stated_mobile and enrolment.stated_mobile != person.mobile:
+        changes.append("手机号码已按本次报名更新")
+        person.mobile = enrolment.stated_mobile
+    enrolment.stated_name = enrolment.stated_mobile = None
+    if changes:
+        audit.record(actor, OBJECT_TYPE, enrolment.id, "update_person", comment="；".join(changes))
 
 
 @dataclass

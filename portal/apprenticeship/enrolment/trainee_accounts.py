@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from portal import rules
-from portal.accounts.passwords import hash_password
+from portal.accounts.passwords import UNUSABLE_PASSWORD, hash_password
 from portal.core import audit
 from portal.core.access import can
 from portal.core.errors import NotAllowed
@@ -53,13 +53,13 @@ def _random_password() -> str:
 def ensure_trainee_account(actor, person: Apprentice) -> User | None:
     """AP-W2: the trainee's login (username = mobile); None if the person already has one.
 
-    The password is random and never shown: the enterprise issues one with
-    ``reset_initial_password``; the trainee must change it at first login.
+    It has no password until the enterprise issues one with ``reset_initial_password``
+    (no argon2 round inside every approval); the trainee must change it at first login.
     """
     if person.user_id is not None:
         return None
     user = User(username=_trainee_username(person.mobile), role=Role.TRAINEE,
-                password_hash=hash_password(secrets.token_urlsafe(24)),
+                password_hash=UNUSABLE_PASSWORD,
                 display_name=person.name, must_change_password=True)
     db.session.add(user)
     db.session.flush()

@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 
+from portal.apprenticeship.programmes.access import is_entrusted_with
 from portal.core.access import in_district, register
 from portal.models import Organisation, Programme, Role
 from portal.models.mentor import Mentor
@@ -28,8 +29,11 @@ def training_side(user, programme: Programme) -> OrgKind | None:
 
     The enterprise assigns enterprise mentors and records on-the-job hours; the institution
     assigns teachers and records centralised hours (either may record both kinds of hours).
+    An enterprise entrusted with the training (AP-N4) is the enterprise side too: it trains on
+    its own floor, so the enterprise mentor may be one of its own staff.
     """
-    if user.role == Role.ENTERPRISE and user.org_id == programme.enterprise_id:
+    if user.role == Role.ENTERPRISE and (user.org_id == programme.enterprise_id
+                                         or is_entrusted_with(user, programme)):
         return OrgKind.ENTERPRISE
     if user.role == Role.INSTITUTION and user.org_id == programme.institution_id:
         return OrgKind.INSTITUTION

@@ -7,6 +7,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from portal import rules
 from portal.apprenticeship.mentors import services as mentors
 from portal.models import MentorKind
+from portal.web.converters import db_int
+from portal.web.converters import db_int_or_none as _int_or_none
 from portal.web.validators import RuleCheck, add_rule_errors, choices, normalise
 
 # Where each refused rule is shown: the qualification rules under the capability box that
@@ -20,13 +22,6 @@ RULE_FIELDS = {
 
 YEARS = [InputRequired("请填写年限（没有填0）"),
          NumberRange(0, mentors.MAX_YEARS, f"年限须为0–{mentors.MAX_YEARS}之间的整数")]
-
-
-def _int_or_none(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 class _MentorForm(FlaskForm):
@@ -108,5 +103,5 @@ class AssignOneForm(FlaskForm):
 class AssignForm(AssignOneForm):
     """AP-M1: one mentor for the ticked apprentices; the view checks the ids' programme."""
 
-    enrolment_ids = SelectMultipleField("学徒", coerce=int, validate_choice=False,
+    enrolment_ids = SelectMultipleField("学徒", coerce=db_int, validate_choice=False,
                                         validators=[DataRequired("请先勾选学徒")])

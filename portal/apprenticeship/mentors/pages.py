@@ -24,7 +24,7 @@ from portal.core.access import get_or_404_for, visible
 from portal.extensions import db, htmx
 from portal.models import Enrolment, EnrolmentState, Mentor, MentorKind, Programme
 from portal.web.commit import commit_or_refuse
-from portal.web.pagination import paginate
+from portal.web.pagination import page_number, paginate
 from portal.web.render import page_or_block, toast
 from portal.web.routes import GET, GET_POST, POST, RoleView, RouteTable, current_view
 
@@ -137,11 +137,7 @@ def _roster_query(programme: Programme, missing_only: bool) -> sa.Select:
         .order_by(Enrolment.id)
     )
     if missing_only:
-        inactive = sa.select(Mentor.id).where(Mentor.active.is_(False))
-        q = q.where(Enrolment.state.in_(mentors.ASSIGNABLE_STATES), sa.or_(
-            Enrolment.enterprise_mentor_id.is_(None), Enrolment.teacher_id.is_(None),
-            Enrolment.enterprise_mentor_id.in_(inactive), Enrolment.teacher_id.in_(inactive),
-        ))
+        q = q.where(mentors.lacking_mentor())
     return q
 
 
@@ -181,7 +177,7 @@ def assign_selected(programme_id: int):
     if not htmx:
         flash(message, level)
         return redirect(view.url("programme_mentors", programme_id=programme_id,
-                                 page=request.args.get("page", type=int)))
+                                 page=page_number()))
     response = page_or_block(ASSIGN_TEMPLATE, "roster", notice=message, notice_level=level,
                              **_assign_context(programme))
     return toast(response, message, level=level)

@@ -49,7 +49,12 @@ def programme_header(programme: Programme) -> dict:
         .scalar_subquery().label("occupation"),
         org_name(programme.enterprise_id).label("enterprise"),
         org_name(programme.institution_id).label("institution"),
+        # AP-N4: the enterprise entrusted with the training records hours too.
+        org_name(programme.entrusted_enterprise_id or 0).label("entrusted"),
     )).mappings().one()
+    names = {programme.enterprise_id: row["enterprise"],
+             programme.institution_id: row["institution"]}
+    if programme.entrusted_enterprise_id:
+        names[programme.entrusted_enterprise_id] = row["entrusted"]
     return {**row, "level": rules.LEVEL_LABELS.get(programme.level, programme.level),
-            "org_names": {programme.enterprise_id: row["enterprise"],
-                          programme.institution_id: row["institution"]}}
+            "org_names": names}

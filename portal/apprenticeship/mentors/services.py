@@ -49,6 +49,16 @@ ASSIGNABLE_STATES = frozenset({
 })
 
 
+def lacking_mentor() -> sa.ColumnElement[bool]:
+    """AP-M1: registrations and records still open to assignment that lack an active
+    enterprise mentor or an active institution teacher."""
+    inactive = sa.select(Mentor.id).where(Mentor.active.is_(False))
+    return sa.and_(Enrolment.state.in_(ASSIGNABLE_STATES), sa.or_(
+        Enrolment.enterprise_mentor_id.is_(None), Enrolment.teacher_id.is_(None),
+        Enrolment.enterprise_mentor_id.in_(inactive), Enrolment.teacher_id.in_(inactive),
+    ))
+
+
 def kind_for_org(org_kind: OrgKind) -> MentorKind:
     """AP-M2, AP-M3: enterprises keep enterprise mentors, institutions keep teachers."""
     return SIDE_KIND[org_kind]
@@ -186,7 +196,7 @@ def assignable_mentors(actor, programme: Programme) -> list[Mentor]:
     side = training_side(actor, programme)
     if side is None:
         return []
-    org_id = programme.enterprise_id if side == OrgKind.ENTERPRISE else programme.institution_id
+    org_id = actor.org_id  # each side assigns its own staff (an entrusted enterprise, AP-N4)
     return list(db.session.scalars(
         sa.select(Mentor).where(Mentor.org_id == org_id, Mentor.kind == SIDE_KIND[side],
                                 Mentor.active.is_(True))
@@ -208,7 +218,7 @@ def assign(actor, programme: Programme, enrolments: Sequence[Enrolment],
     if side is None:
         raise NotAllowed("只有本项目的企业或合作培训机构可以指派导师")
     kind = SIDE_KIND[side]
-    org_id = programme.enterprise_id if side == OrgKind.ENTERPRISE else programme.institution_id
+    org_id = actor.org_id  # each side assigns its own staff (an entrusted enterprise, AP-N4)
     if not enrolments:
         raise NotAllowed("请先选择学徒")
     # None: the posted mentor is not one the actor may see (another organisation's, or none).

@@ -25,10 +25,12 @@ def programmes_for(user) -> sa.Select:
 
 
 def trained_programmes(user) -> sa.Select:
-    """Approved programmes the user's organisation trains in (enterprise or institution)."""
+    """Approved programmes the user's organisation trains in (enterprise, the enterprise it
+    entrusted the training to (AP-N4), or institution)."""
     match user.role:
         case Role.ENTERPRISE:
-            mine = Programme.enterprise_id == user.org_id
+            mine = sa.or_(Programme.enterprise_id == user.org_id,
+                          Programme.entrusted_enterprise_id == user.org_id)
         case Role.INSTITUTION:
             mine = Programme.institution_id == user.org_id
         case _:
@@ -45,24 +47,32 @@ def own_programmes_with_seats(user) -> sa.Select:
                                       Programme.enrolled_count < Programme.planned_count)
 
 
+def is_entrusted_with(user, programme: Programme) -> bool:
+    """AP-N4: the user's enterprise trains this programme for the enterprise that entrusted it."""
+    return (user.role == Role.ENTERPRISE and programme.entrusted_enterprise_id is not None
+            and user.org_id == programme.entrusted_enterprise_id)
+
+
 def _programme_permissions(user, programme: Programme) -> dict[str, bool]:
     owner = user.role == Role.ENTERPRISE and user.org_id == programme.enterprise_id
+    # AP-N4: the entrusted enterprise trains (sessions, hours, its mentors) but the entrusting
+    # one stays the applicant: it registers apprentices, requests changes and claims money.
+    entrusted = is_entrusted_with(user, programme)
     partner = user.role == Role.INSTITUTION and user.org_id == programme.institution_id
     district = user.role == Role.DISTRICT and user.district_code == programme.district_code
     editable = programme.state.editable
     confirmed = programme.institution_confirmed_at is not None
     approved = programme.state == ReviewState.APPROVED
     return {
-        "view": owner or partner or district or user.role == Role.CENTER
-        or (user.role == Role.ENTERPRISE and user.org_id == programme.entrusted_enterprise_id),
+        "view": owner or partner or district or entrusted or user.role == Role.CENTER,
         "edit": owner and editable,
         "institution_confirm": partner and editable and not confirmed,
         "submit": owner and editable and confirmed,
         # AP-W2: the programme's own enterprise registers apprentices once it is approved.
         "own": owner,
         "register": owner and approved,
-        # Class sessions (attendance): either party that trains, once the programme is approved.
-        "open_session": (owner or partner) and approved,
+        # Class sessions (attendance): any party that trains, once the programme is approved.
+        "open_session": (owner or partner or entrusted) and approved,
         "district_review": district and programme.state == ReviewState.SUBMITTED,
         "center_review": user.role == Role.CENTER
         and programme.state == ReviewState.DISTRICT_APPROVED,

@@ -27,6 +27,7 @@ from portal.models import (
     Programme,
     ReviewState,
 )
+from portal.web.converters import db_int_or_none as _int_or_none
 from portal.web.validators import add_rule_errors, choices
 
 # Where each refused rule is shown on the form.
@@ -42,13 +43,6 @@ RULE_FIELDS = {
 }
 
 HOURS = [InputRequired("请填写学时"), NumberRange(0, 10000, "学时须为0–10000之间的整数")]
-
-
-def _int_or_none(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 class ProgrammeForm(FlaskForm):
@@ -67,9 +61,14 @@ class ProgrammeForm(FlaskForm):
         InputRequired("请填写计划人数"), NumberRange(1, 9999, "计划人数须为1–9999")])
     duration_months = IntegerField(
         "培养期限（月）", validators=[InputRequired("请填写培养期限"), NumberRange(1, 120)],
-        description="中级工12个月，高级工及以上24个月；延期须填写理由，最长36个月",
+        description=rules.rule_message("AP-C3"),
     )
-    extension_reason = TextAreaField("延长培养期限的理由", validators=[Length(max=1000)])
+    # AP-C3: the reason for a length other than the level's standard (stored on the programme
+    # as extension_reason, which held the reason for longer plans before shorter ones needed one).
+    extension_reason = TextAreaField(
+        "理由", validators=[Length(max=1000)],
+        description="培养期限不同于标准期限时必填，审核时将向区、市审核人员提示",
+    )
     general_hours = IntegerField("通用素质课时", validators=HOURS)
     theory_hours = IntegerField("专业理论课时", validators=HOURS)
     practice_hours = IntegerField("技能实训课时", validators=HOURS)
@@ -82,7 +81,7 @@ class ProgrammeForm(FlaskForm):
     textbooks = TextAreaField("选用教材（每行一种，提交时向区里备案）",
                               validators=[Length(max=4000)])
     entrusted_enterprise_id = SelectField(
-        "委托培训企业（中小微企业可选）", coerce=_int_or_none, validate_choice=False,
+        "委托培训企业（中小微企业或学徒人数较少的集团子公司可选）", coerce=_int_or_none, validate_choice=False,
         validators=[Optional()],
     )
     agreement = FileField("企业新型学徒培训合作协议（PDF或图片）",
@@ -128,6 +127,20 @@ class ProgrammeForm(FlaskForm):
         data["delivery_modes"] = [m for m in programme.delivery_modes.split(",") if m]
         return data
 
+    def duration_warnings(self) -> list[str]:
+        """AP-C3: the typed length differs from the level's standard (so a reason is needed)."""
+        level, months = self.level.data, self.duration_months.data
+        if level not in rules.TRAINABLE_LEVELS or not isinstance(months, int) or months < 1:
+            return []
+        return rules.duration_warnings(level, months)
+
+    def shows_reason(self) -> bool:
+        """AP-C3: the reason field is shown when needed, or when it already says something."""
+        field = self.extension_reason
+        shown = bool(self.duration_warnings() or (field.data or "").strip() or field.errors)
+        field.flags.required = bool(self.duration_warnings())
+        return shown
+
     def plan_summary(self) -> dict:
         """AP-C1 shares and warning, AP-C4 credits against the level's requirement, live."""
         hours = [self[name].data if isinstance(self[name].data, int) and self[name].data >= 0
@@ -149,7 +162,13 @@ class ProgrammeForm(FlaskForm):
         if not super().validate(extra_validators):
             return False
         check = programmes.check_plan(self.plan_data(), self.enterprise)
-        return add_rule_errors(self, RULE_FIELDS, check.problems)
+        return add_rule_errors(self, self._rule_fields(), check.problems)
+
+    def _rule_fields(self) -> dict[str, str]:
+        """AP-C3 refuses a length beyond the limit, else only a missing reason: say it there."""
+        if rules.duration_limit_problems(self.duration_months.data):
+            return RULE_FIELDS
+        return {**RULE_FIELDS, "AP-C3": "extension_reason"}
 
 
 def _occupation_label(occupation: Occupation, flags: set) -> str:

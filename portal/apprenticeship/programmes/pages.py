@@ -16,13 +16,15 @@ from portal.apprenticeship.programmes.access import programmes_for
 from portal.apprenticeship.programmes.forms import ProgrammeForm
 from portal.apprenticeship.quality import services as rates
 from portal.catalogue import lookups as catalogues
-from portal.core import audit
+from portal.core import audit, revisions
 from portal.core.access import can, get_or_404_for
 from portal.core.districts import all_districts
 from portal.extensions import db, htmx
 from portal.models import Document, Occupation, Organisation, Programme, ReviewState
 from portal.web import review as review_actions
 from portal.web.commit import commit_or_refuse
+from portal.web.converters import db_int
+from portal.web.live_check import require_fragment_request
 from portal.web.pagination import paginate
 from portal.web.render import page_or_block
 from portal.web.routes import GET, GET_POST, POST, RoleView, Route, RouteTable, current_view
@@ -64,7 +66,8 @@ VIEWS = {
 
 # A programme with its parties, occupation and district, as lists and the detail show it.
 WITH_PARTIES = (joinedload(Programme.enterprise), joinedload(Programme.institution),
-                joinedload(Programme.occupation), joinedload(Programme.district))
+                joinedload(Programme.occupation), joinedload(Programme.district),
+                joinedload(Programme.entrusted_enterprise))
 
 
 def _eager(q: sa.Select) -> sa.Select:
@@ -86,11 +89,15 @@ def queue_filters(view: ProgrammeView) -> dict:
         status = default.value if default else "all"
     return {
         "status": status,
-        "occupation_id": request.args.get("occupation_id", type=int),
+        "occupation_id": request.args.get("occupation_id", type=db_int),
         "district": request.args.get("district", "")[:6],
         "start_from": _date_arg("start_from"),
         "start_to": _date_arg("start_to"),
         "q": request.args.get("q", "").strip()[:60],
+        # AP-N4 委托培训备案: the district's list of the entrustments filed with it.
+        "entrusted": "yes" if request.args.get("entrusted") == "yes" else "",
+        # AP-W1: the institution's worklist of plans awaiting its consent.
+        "consent": "pending" if request.args.get("consent") == "pending" else "",
     }
 
 
@@ -107,6 +114,10 @@ def filtered(view: ProgrammeView, filters: dict) -> sa.Select:
         q = q.where(Programme.occupation_id == filters["occupation_id"])
     if filters["district"] and view.city_wide:
         q = q.where(Programme.district_code == filters["district"])
+    if filters["entrusted"]:
+        q = q.where(Programme.entrusted_enterprise_id.is_not(None))
+    if filters.get("consent"):
+        q = q.where(programmes.awaiting_consent())
     if filters["start_from"]:
         q = q.where(Programme.start_date >= filters["start_from"])
     if filters["start_to"]:
@@ -135,7 +146,8 @@ def list_page():
     filters = queue_filters(view)
     # The enterprise comes through the filter's own join: one join of organisation fewer.
     eager = [contains_eager(Programme.enterprise.of_type(_ENTERPRISE)),
-             joinedload(Programme.institution), joinedload(Programme.occupation)]
+             joinedload(Programme.institution), joinedload(Programme.occupation),
+             joinedload(Programme.entrusted_enterprise)]
     if view.city_wide:  # only the centre's list shows the district
         eager.append(joinedload(Programme.district))
     page = paginate(filtered(view, filters).options(*eager))
@@ -144,8 +156,16 @@ def list_page():
         counts=status_counts(), states=list(ReviewState),
         occupations=occupations_in_scope(),
         districts=all_districts() if view.city_wide else [],
-        urgent=_urgent_flags(page.items),
+        urgent=_urgent_flags(page.items), guidance=_guidance(page.items),
+        revised=_revised(view, page.items),
     )
+
+
+def _revised(view: ProgrammeView, items) -> dict:
+    """C-REV: what changed since the return, on the district's rows of resubmitted plans."""
+    if not view.reviews or view.review_action != "district_review":
+        return {}
+    return revisions.since_return(programmes.OBJECT_TYPE, items)
 
 
 def counts():
@@ -155,6 +175,11 @@ def counts():
     return page_or_block(QUEUE_TEMPLATE, "counts", view=view, counts=status_counts(),
                          states=list(ReviewState), filters=queue_filters(view))
 
+
+
+def _guidance(items) -> dict[int, list[str]]:
+    """AP-C1, AP-C3 guidance each listed plan departs from, for the reviewer (no queries)."""
+    return {p.id: programmes.plan_warnings(programmes.plan_data_of(p)) for p in items}
 
 
 def _urgent_flags(items) -> dict[int, set]:
@@ -167,8 +192,10 @@ def load(programme_id: int, action: str = "view") -> Programme:
     return get_or_404_for(current_user, Programme, programme_id, action)
 
 
-def detail_context(programme: Programme) -> dict:
+def detail_context(programme: Programme, view: ProgrammeView | None = None) -> dict:
     """Everything the detail page shows, each piece computed once."""
+    timeline = audit.timeline(programmes.OBJECT_TYPE, programme.id)
+    reviewing = bool(view and view.reviews and can(current_user, view.review_action, programme))
     flags = catalogues.flags_for(programme.occupation_id, programme.start_date)
     doc_ids = [i for i in (programme.agreement_document_id, programme.entrustment_document_id)
                if i]
@@ -187,7 +214,8 @@ def detail_context(programme: Programme) -> dict:
         if programme.level in rules.TRAINABLE_LEVELS else None,
         "flags": flags,
         "end_date": programmes.period_end(programme.start_date, programme.duration_months),
-        "timeline": audit.timeline(programmes.OBJECT_TYPE, programme.id),
+        "timeline": timeline,
+        **revisions.page_context(programmes.OBJECT_TYPE, programme, timeline, reviewing),
         "entrusted": db.session.get(Organisation, programme.entrusted_enterprise_id)
         if programme.entrusted_enterprise_id else None,
         "rates": rates.programme_rates([programme.id])[programme.id]
@@ -197,8 +225,9 @@ def detail_context(programme: Programme) -> dict:
 
 def detail(programme_id: int):
     programme = get_or_404_for(current_user, Programme, programme_id, options=WITH_PARTIES)
-    return page_or_block("programme/detail.html", "content", view=current_view(VIEWS),
-                         **detail_context(programme))
+    view = current_view(VIEWS)
+    return page_or_block("programme/detail.html", "content", view=view,
+                         **detail_context(programme, view))
 
 
 def decide(programme_id: int):
@@ -217,7 +246,8 @@ def decide(programme_id: int):
 def _row(view: ProgrammeView, programme_id: int, row_error: str | None = None):
     programme = db.session.scalar(_eager(sa.select(Programme)).where(Programme.id == programme_id))
     return page_or_block(QUEUE_TEMPLATE, "row", p=programme, view=view,
-                         row_error=row_error, urgent=_urgent_flags([programme]))
+                         row_error=row_error, urgent=_urgent_flags([programme]),
+                         guidance=_guidance([programme]), revised=_revised(view, [programme]))
 
 
 def _enterprise_name(programme: Programme) -> str:
@@ -260,7 +290,7 @@ def _save(form: ProgrammeForm, programme=None):
 
 def _form_page(form: ProgrammeForm, enterprise: Organisation, programme=None):
     return render_template(FORM_TEMPLATE, form=form, enterprise=enterprise, programme=programme,
-                           may_entrust=rules.may_entrust(enterprise.size or "large"))
+                           may_entrust=programmes.may_entrust(enterprise))
 
 
 def new_programme():
@@ -278,9 +308,10 @@ def edit_programme(programme_id: int):
         flash("该项目已提交，不能修改（规则 AP-W4）", "error")
         return redirect(url_for("enterprise.programme", programme_id=programme_id))
     enterprise = _enterprise()
-    posted = request.method == "POST"
-    form = ProgrammeForm(enterprise, obj=None if posted else programme,
-                         data=None if posted else ProgrammeForm.data_of(programme))
+    # The stored plan goes in as data only: as `obj` WTForms would read delivery_modes' stored
+    # string letter by letter and tick no box (AP-C2 then refused an unchanged save).
+    data = None if request.method == "POST" else ProgrammeForm.data_of(programme)
+    form = ProgrammeForm(enterprise, data=data)
     if form.validate_on_submit() and _save(form, programme):
         flash("修改已保存。内容变更后须由合作培训机构重新确认。", "success")
         return redirect(url_for("enterprise.programme", programme_id=programme_id))
@@ -293,8 +324,15 @@ def submit_programme(programme_id: int):
 
 def check_plan():
     """Live AP-C1 (warning) and AP-C4 (credits) feedback while the plan is typed."""
+    require_fragment_request()
     form = ProgrammeForm(_enterprise())
     return page_or_block(FORM_TEMPLATE, "plan_check", form=form, plan=form.plan_summary())
+
+
+def duration_reason():
+    """AP-C3: the reason field, shown while the length differs from the level's standard."""
+    form = ProgrammeForm(_enterprise(), formdata=request.args)
+    return page_or_block(FORM_TEMPLATE, "duration_reason", form=form)
 
 
 def institution_options():
@@ -322,6 +360,7 @@ ROUTES: RouteTable = {
         ("/programmes/check-plan", "check_programme_plan", check_plan, POST),
         ("/programmes/institution-options", "programme_institution_options",
          institution_options, GET),
+        ("/programmes/duration-reason", "programme_duration_reason", duration_reason, GET),
     ),
     "institution": _LIST + (
         ("/programmes/<int:programme_id>/confirm", "confirm_programme", confirm, POST),

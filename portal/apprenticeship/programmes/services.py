@@ -9,11 +9,11 @@ import sqlalchemy as sa
 from portal import rules
 from portal.catalogue import institutions
 from portal.catalogue import lookups as catalogues
-from portal.core import audit
+from portal.core import audit, revisions
 from portal.core import files as documents
 from portal.core.access import can
 from portal.core.errors import NotAllowed, StateConflict
-from portal.core.workflow import REVIEW_CHAIN, Decision, Workflow, review_action
+from portal.core.workflow import REVIEW_CHAIN, Workflow, chain_reviewer
 from portal.extensions import db
 from portal.models import (
     CatalogueKind,
@@ -49,7 +49,7 @@ def period_end(start: date, months: int) -> date:
 
 @dataclass
 class PlanCheck:
-    """Rule IDs that block, and guidance that only warns (AP-C1)."""
+    """Rule IDs that block, and guidance that only warns (AP-C1, AP-C3)."""
 
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -92,21 +92,39 @@ def check_plan(data: dict, enterprise: Organisation, *, for_submission: bool = F
             found.append("AP-C5")
         if not data.get("agreement_document_id"):
             found.append("AP-A2")
-    warnings = rules.course_ratio_warnings(
+    return PlanCheck(rules.in_catalogue_order(found), plan_warnings(data))
+
+
+def plan_warnings(data: dict) -> list[str]:
+    """AP-C1, AP-C3: the guidance a plan departs from, flagged to the reviewer, never refused.
+
+    Pure arithmetic on the plan's own fields, so a review queue flags every row for free.
+    """
+    found = rules.course_ratio_warnings(
         data.get("general_hours") or 0, data.get("theory_hours") or 0,
         data.get("practice_hours") or 0,
     )
-    return PlanCheck(rules.in_catalogue_order(found), warnings)
+    level, months = data.get("level"), data.get("duration_months")
+    if level in rules.TRAINABLE_LEVELS and isinstance(months, int) and months > 0:
+        found += rules.duration_warnings(level, months)
+    return rules.in_catalogue_order(found)
+
+
+def may_entrust(enterprise: Organisation) -> bool:
+    """AP-N4: 中小微 enterprises, and a group's subsidiary with few trainees, may entrust."""
+    return rules.may_entrust(enterprise.size or "large",
+                             few_trainee_subsidiary=bool(enterprise.subsidiary))
 
 
 def _entrustment_problems(data: dict, enterprise: Organisation, for_submission: bool) -> list[str]:
-    """AP-N4: only 中小微 enterprises entrust, to another confirmed enterprise, with an agreement."""
+    """AP-N4: only an enterprise that may entrust does, to another confirmed enterprise, with
+    an agreement."""
     entrusted_id = data.get("entrusted_enterprise_id")
     if not entrusted_id:
         return []
     entrusted = db.session.get(Organisation, entrusted_id)
     acceptable = (
-        rules.may_entrust(enterprise.size or "large") and entrusted is not None
+        may_entrust(enterprise) and entrusted is not None
         and entrusted.kind == OrgKind.ENTERPRISE and entrusted.id != enterprise.id
         and entrusted.state == ReviewState.APPROVED
     )
@@ -178,7 +196,11 @@ def update(actor, programme: Programme, data: dict, agreement=None, entrustment=
     check = check_plan(data, enterprise)
     if check.problems:
         raise rules.RuleViolation(check.problems)
-    for name, value in _plan_values(data).items():
+    values = _plan_values(data)
+    new_file = any(f is not None and f.filename for f in (agreement, entrustment))
+    if not new_file and all(getattr(programme, k) == v for k, v in values.items()):
+        return  # saved unchanged: the institution's consent to this plan still holds
+    for name, value in values.items():
         setattr(programme, name, value)
     programme.institution_confirmed_at = None
     programme.institution_confirmed_by_id = None
@@ -188,6 +210,13 @@ def update(actor, programme: Programme, data: dict, agreement=None, entrustment=
     db.session.flush()
 
 
+def awaiting_consent() -> sa.ColumnElement[bool]:
+    """AP-W1: programmes whose institution has yet to consent to this version of the plan
+    (an edit takes a consent back); the institution's worklist and list filter read it too."""
+    return sa.and_(Programme.institution_confirmed_at.is_(None),
+                   Programme.state.in_([ReviewState.DRAFT, ReviewState.RETURNED]))
+
+
 def institution_confirm(actor, programme: Programme) -> None:
     """AP-W1: the institution consents to its part of this version of the plan."""
     if not can(actor, "institution_confirm", programme):
@@ -195,9 +224,8 @@ def institution_confirm(actor, programme: Programme) -> None:
     now = utcnow()
     changed = db.session.execute(
         sa.update(Programme)
-        .where(Programme.id == programme.id, Programme.institution_confirmed_at.is_(None),
-               Programme.updated_at == programme.updated_at,
-               Programme.state.in_([ReviewState.DRAFT, ReviewState.RETURNED]))
+        .where(Programme.id == programme.id, awaiting_consent(),
+               Programme.updated_at == programme.updated_at)
         .values(institution_confirmed_at=now, institution_confirmed_by_id=actor.id)
         .execution_options(synchronize_session=False)
     ).rowcount
@@ -218,12 +246,64 @@ def submit(actor, programme: Programme) -> ReviewState:
             raise rules.RuleViolation(check.problems)
     elif can(actor, "edit", programme):
         raise NotAllowed("须先由合作培训机构确认后才能提交（规则 AP-W1）")
-    return WORKFLOW.apply(actor, programme, "submit")
+    state = WORKFLOW.apply(actor, programme, "submit")
+    if programme.entrusted_enterprise_id:
+        _file_entrustment(actor, programme)
+    return state
 
 
-def district_review(actor, programme: Programme, decision: Decision, comment: str = ""):
-    return WORKFLOW.apply(actor, programme, review_action("district", decision), comment)
+def _file_entrustment(actor, programme: Programme) -> None:
+    """AP-N4: submitting an entrusted programme files (备案) the entrustment with its district.
+
+    Filing is a record the district sees, not a further approval: the district reviews the
+    programme, agreement included, in its ordinary step.
+    """
+    names = dict(db.session.execute(sa.select(Organisation.id, Organisation.name).where(
+        Organisation.id.in_([programme.enterprise_id, programme.entrusted_enterprise_id]))).all())
+    audit.record(actor, OBJECT_TYPE, programme.id, "file_entrustment",
+                 from_state=programme.state, to_state=programme.state,
+                 comment=f"{names.get(programme.enterprise_id, '')}委托"
+                         f"{names.get(programme.entrusted_enterprise_id, '')}培训，"
+                         f"委托培训协议向区人社局备案（规则 AP-N4）")
+    db.session.flush()
 
 
-def center_review(actor, programme: Programme, decision: Decision, comment: str = ""):
-    return WORKFLOW.apply(actor, programme, review_action("center", decision), comment)
+# AP-W1: the district's decision, then the centre's (core.workflow.REVIEW_CHAIN).
+district_review = chain_reviewer(WORKFLOW, "district")
+center_review = chain_reviewer(WORKFLOW, "center")
+
+
+# C-REV: the plan's fields as the review page names them (what changed since the return).
+PLAN_LABELS = {
+    "occupation_id": "职业（工种）", "level": "培训等级", "institution_id": "培训机构",
+    "planned_count": "计划人数", "start_date": "开班日期", "duration_months": "培养期限（月）",
+    "extension_reason": "培养期限说明", "general_hours": "通用素质课时",
+    "theory_hours": "专业理论课时", "practice_hours": "技能实训课时",
+    "centralised_hours": "集中面授学时", "on_job_hours": "岗位实训学时",
+    "delivery_modes": "授课形式", "textbooks": "教材", "entrusted_enterprise_id": "受托企业",
+}
+AGREEMENT_FILE, ENTRUSTMENT_FILE = "校企合作协议", "委托培训协议"
+
+
+def _name(model, record_id) -> str:
+    return (db.session.scalar(sa.select(model.name).where(model.id == record_id))
+            if record_id else None) or "—"
+
+
+def snapshot(programme: Programme) -> dict[str, str]:
+    """C-REV: the plan's reviewable fields and files as its review page shows them."""
+    shown = {name: getattr(programme, name) for name in PLAN_FIELDS}
+    shown["occupation_id"] = _name(Occupation, programme.occupation_id)
+    shown["institution_id"] = _name(Organisation, programme.institution_id)
+    shown["entrusted_enterprise_id"] = _name(Organisation, programme.entrusted_enterprise_id)
+    shown["level"] = rules.LEVEL_LABELS.get(programme.level, programme.level)
+    shown["delivery_modes"] = "、".join(rules.DELIVERY_MODES.get(m, m)
+                                       for m in _modes(programme.delivery_modes)) or "—"
+    fields = {PLAN_LABELS[name]: "—" if value in (None, "") else str(value)
+              for name, value in shown.items()}
+    fields[AGREEMENT_FILE] = revisions.describe_files([programme.agreement_document_id])
+    fields[ENTRUSTMENT_FILE] = revisions.describe_files([programme.entrustment_document_id])
+    return fields
+
+
+revisions.register(OBJECT_TYPE, snapshot)

@@ -8,16 +8,10 @@ from portal import rules
 from portal.apprenticeship.status import services as status_changes
 from portal.apprenticeship.status.services import ChangeData
 from portal.models import StatusChangeKind
+from portal.web.converters import db_int_or_none as _int_or_none
 from portal.web.validators import choices
 
 MAX_EXTENSION_MONTHS = rules.MAX_DURATION_YEARS * status_changes.MONTHS_PER_YEAR
-
-
-def _int_or_none(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 class ChangeDetailsForm(FlaskForm):

@@ -30,6 +30,7 @@ from portal.models import (
 )
 from portal.web import review as review_actions
 from portal.web.commit import commit_or_refuse
+from portal.web.converters import db_int
 from portal.web.pagination import paginate_rows
 from portal.web.render import page_or_block
 from portal.web.routes import GET, GET_POST, POST, RoleView, RouteTable, current_view
@@ -231,8 +232,8 @@ def new_status_change():
     view = current_view(VIEWS)
     enrolments = _enrolment_choices()
     form = StatusChangeForm(enrolments=enrolments, targets=_target_choices())
-    if request.method == "GET" and request.args.get("enrolment_id", type=int):
-        form.enrolment_id.data = request.args.get("enrolment_id", type=int)
+    if request.method == "GET" and request.args.get("enrolment_id", type=db_int):
+        form.enrolment_id.data = request.args.get("enrolment_id", type=db_int)
     if form.validate_on_submit():
         enrolment = db.session.get(Enrolment, form.enrolment_id.data)
         sent = commit_or_refuse(

@@ -15,16 +15,17 @@ from datetime import date
 import sqlalchemy as sa
 
 from portal import rules
+from portal.apprenticeship.enrolment.checks import Registration, check_registration
 from portal.apprenticeship.enrolment.services import QuotaExceeded, release_seat, take_seats
 from portal.apprenticeship.programmes.services import period_end
-from portal.catalogue import lookups as catalogues
+from portal.clock import today
 from portal.core import audit
 from portal.core.access import can
 from portal.core.errors import NotAllowed, ServiceError
 from portal.core.workflow import Decision, Transition, Workflow, decision_action
 from portal.extensions import db
 from portal.models import (
-    CatalogueKind,
+    Apprentice,
     ChangeState,
     Enrolment,
     EnrolmentState,
@@ -173,6 +174,12 @@ def _transfer_problems(enrolment: Enrolment, target_id: int | None) -> list[tupl
         return [("target_programme_id", "只能转入本企业另一个已通过审核的培训项目")]
     if target.enrolled_count >= target.planned_count:
         return [("target_programme_id", "目标项目已满，不能转入")]
+    person = db.session.get(Apprentice, enrolment.apprentice_id)
+    try:
+        check_registration(target, Registration.of(enrolment, person))
+    except (ServiceError, rules.RuleViolation) as refused:
+        message = getattr(refused, "message", None) or str(refused)
+        return [("target_programme_id", f"转入目标项目的报名条件不符：{message}")]
     return []
 
 
@@ -191,6 +198,16 @@ def open_change(enrolment_id: int) -> StatusChange | None:
         sa.select(StatusChange)
         .where(StatusChange.enrolment_id == enrolment_id, StatusChange.state.in_(OPEN_STATES))
         .limit(1)
+    )
+
+
+def scheduled_change(enrolment_id: int) -> StatusChange | None:
+    """AP-P2: an approved change of this enrolment whose effective date has not come yet."""
+    return db.session.scalar(
+        sa.select(StatusChange)
+        .where(StatusChange.enrolment_id == enrolment_id,
+               StatusChange.state == ChangeState.APPROVED, StatusChange.applied_at.is_(None))
+        .order_by(StatusChange.effective_on).limit(1)
     )
 
 
@@ -238,6 +255,10 @@ def request_change(actor, enrolment: Enrolment, data: ChangeData) -> StatusChang
     if pending is not None:
         raise ServiceError(f"该学徒已有一项未办结的学籍异动申请（{pending.kind.label}，"
                            f"{ChangeState(pending.state).label}），请办结或撤回后再申请")
+    waiting = scheduled_change(enrolment.id)
+    if waiting is not None:
+        raise ServiceError(f"该学徒已有一项已批准、待生效的学籍异动（{describe(waiting)}），"
+                           "生效后再申请")
     db.session.add(change)
     db.session.flush()
     audit.record(actor, OBJECT_TYPE, change.id, "submit", to_state=ChangeState.SUBMITTED,
@@ -280,8 +301,10 @@ def decide(actor, change: StatusChange, decision: Decision, comment: str = "") -
     if len(comment) > REASON_MAX:
         raise ServiceError(f"审核意见不能超过{REASON_MAX}字")
     target = WORKFLOW.apply(actor, change, decision_action(decision), comment)
-    if target == ChangeState.APPROVED:
-        _apply(actor, change, comment)
+    if target == ChangeState.APPROVED and takes_effect_now(change):
+        apply_change(actor, change, comment)
+    elif target == ChangeState.APPROVED:
+        _record_on_enrolment(actor, change, "status_change_scheduled", comment)
     else:
         _record_on_enrolment(actor, change, f"status_change_{target}", comment)
     db.session.flush()
@@ -300,8 +323,21 @@ def _set_enrolment(enrolment: Enrolment, sources, target: EnrolmentState, kind, 
                            "请退回或不予批准并说明理由")
 
 
+def takes_effect_now(change: StatusChange, day: date | None = None) -> bool:
+    """AP-P2: a change of state takes effect on its effective date; an extension (which only
+    moves the planned end) on approval."""
+    return change.kind == K.EXTEND or change.effective_on <= (day or today())
+
+
+def apply_change(actor, change: StatusChange, comment: str) -> None:
+    """The approved change, in the decision's transaction (the view rolls back on refusal),
+    or on its effective date by the daily job (`effects.apply_due`)."""
+    _apply(actor, change, comment)
+    change.applied_at = utcnow()
+    change.apply_error = None
+
+
 def _apply(actor, change: StatusChange, comment: str) -> None:
-    """The approved change, in the decision's transaction (the view rolls back on refusal)."""
     enrolment = db.session.scalar(sa.select(Enrolment).where(Enrolment.id == change.enrolment_id)
                                   .execution_options(populate_existing=True))
     sources, target = EFFECTS[change.kind]
@@ -329,34 +365,33 @@ def _apply(actor, change: StatusChange, comment: str) -> None:
 
 
 def _transfer_in(actor, old: Enrolment, change: StatusChange, note: str) -> Enrolment:
+    """转入: a new registration in the target programme, checked as any (AP-E1..E7 on the
+    effective date) and submitted to the district, which establishes it as any other
+    (AP-A1 training agreement, AP-M1 both mentors, AP-P5 catalogues of that day)."""
     target = db.session.get(Programme, change.target_programme_id)
     if (target is None or target.enterprise_id != old.enterprise_id
             or target.state != ReviewState.APPROVED):
         raise ServiceError("目标项目已不可转入，转出未办理；请退回企业重新选择项目")
+    person = db.session.get(Apprentice, old.apprentice_id)
+    check_registration(target, Registration.of(old, person), change.effective_on)
     try:
         take_seats(target.id)
     except QuotaExceeded:
         raise ServiceError("目标项目已满，转出未办理；请退回企业重新选择项目") from None
     current = db.session.get(Programme, old.programme_id)
-    # AP-P5: the new student record uses the catalogues in force on the day it is established.
-    flags = catalogues.flags_for(target.occupation_id, change.effective_on)
-    now = utcnow()
     new = Enrolment(
         programme_id=target.id, apprentice_id=old.apprentice_id,
         enterprise_id=target.enterprise_id, district_code=target.district_code,
-        contract_start=old.contract_start, contract_end=old.contract_end,
-        insured_in_beijing=old.insured_in_beijing, hire_type=old.hire_type,
-        dispatched=old.dispatched, monthly_wage=old.monthly_wage,
+        **Registration.of(old, person).enrolment_values(),
         enterprise_mentor_id=old.enterprise_mentor_id,
         # The institution teacher stays only when the institution does (AP-M1).
         teacher_id=old.teacher_id if current.institution_id == target.institution_id else None,
-        state=EnrolmentState.ACTIVE, submitted_at=now, decided_at=now,
-        established_on=change.effective_on,
-        urgent=CatalogueKind.URGENT in flags,
-        in_assessment_scope=CatalogueKind.ASSESSMENT_SCOPE in flags,
+        state=EnrolmentState.SUBMITTED, submitted_at=utcnow(),
     )
     db.session.add(new)
     db.session.flush()
-    audit.record(actor, ENROLMENT_OBJECT, new.id, "transfer_in", to_state=EnrolmentState.ACTIVE,
-                 comment=f"由项目 {old.programme_id} 转入（学籍异动 {change.id}）：{note}")
+    audit.record(actor, ENROLMENT_OBJECT, new.id, "transfer_in",
+                 to_state=EnrolmentState.SUBMITTED,
+                 comment=f"由项目 {old.programme_id} 转入（学籍异动 {change.id}，原学籍 {old.id}），"
+                         f"登记培训协议并配齐双导师后由区人社局审核建立学籍：{note}")
     return new

@@ -9,6 +9,9 @@ one every window, so a photo of the code sent out of the room dies within a minu
 Times are stored as naive UTC like every other timestamp in the portal; pages show them in
 Beijing time. The one check-in per trainee per session is the database's unique key: the
 caller catches the IntegrityError of a second one and answers "已签到" (idempotent).
+
+AP-P1: a check-in also records the phone it came from and, when the session checks
+locations, the browser's position, both as flags for the teacher (presence.py reads them).
 """
 
 import time
@@ -19,8 +22,10 @@ import sqlalchemy as sa
 from flask import current_app
 from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql.expression import FunctionElement
 
+from portal import rules
 from portal.apprenticeship.training.access import class_sessions_for
 from portal.clock import beijing_day, beijing_day_bounds, utc_naive
 from portal.core import audit
@@ -30,17 +35,23 @@ from portal.core.errors import NotAllowed, ServiceError, StateConflict
 from portal.extensions import db
 from portal.models import (
     Apprentice,
+    ChangeState,
     CheckIn,
     ClassSession,
     Document,
     DocumentKind,
     Enrolment,
     EnrolmentState,
+    LeaveRequest,
+    LeaveState,
     Organisation,
     Programme,
     Role,
     SessionEvidence,
+    StatusChange,
+    StatusChangeKind,
 )
+from portal.models.training import DeviceFlag
 
 OBJECT_TYPE = "class_session"
 
@@ -58,8 +69,8 @@ NOT_ENROLLED = "您不是本课堂所属培训项目的在训学员，不能签�
 
 # AP-P3: photos of the training site.
 EVIDENCE_KIND = DocumentKind.SESSION_EVIDENCE
-EVIDENCE_TYPES = ("image/jpeg", "image/png")
-EVIDENCE_LABEL = "JPG 或 PNG 照片"
+EVIDENCE_MEDIA = (documents.PHOTOS, documents.VIDEOS)
+EVIDENCE_LABEL = "JPG 或 PNG 照片，或 MP4、MOV 视频"
 
 
 class TokenRefused(ServiceError):
@@ -111,6 +122,23 @@ def session_id_from_token(token: str, now: float | None = None) -> int:
         raise TokenRefused(TOKEN_INVALID) from err
     if not isinstance(session_id, int) or window != int(signed_at.timestamp() // WINDOW_SECONDS):
         raise TokenRefused(TOKEN_INVALID)
+    return session_id
+
+
+def authentic_session_id(token: str) -> int | None:
+    """The session of a code made by this server, however old; None for a forged one.
+
+    For what an old code may still be good for: a personal grant of its session
+    (presence.py), or showing a trainee the check-in they already have.
+    """
+    serializer, signer = _signing(_clock())
+    try:
+        value, signed_at = signer.unsign(token, return_timestamp=True)
+        session_id, window = serializer.load_payload(value)
+    except (BadData, TypeError, ValueError):
+        return None
+    if not isinstance(session_id, int) or window != int(signed_at.timestamp() // WINDOW_SECONDS):
+        return None
     return session_id
 
 
@@ -190,8 +218,24 @@ def check_allowed(actor, session: ClassSession) -> Enrolment:
     return enrolment
 
 
-def check_in(actor, session: ClassSession, now: float | None = None) -> CheckIn:
+@dataclass(frozen=True)
+class Presence:
+    """AP-P1: what a check-in records besides the trainee: the phone (its cookie's random id
+    and flag) and the browser's position; presence.py reads them from the request."""
+
+    device_id: str | None = None
+    device_flag: DeviceFlag | None = None
+    position: rules.checkin.Position | None = None
+    accuracy_m: int | None = None
+
+
+def check_in(actor, session: ClassSession, now: float | None = None,
+             presence: Presence | None = None) -> CheckIn:
     """AP-P4 input: record the logged-in trainee's attendance at `session`.
+
+    AP-P1: `presence` (the phone's device id and flag, the browser's position) is recorded
+    with it; a shared phone or a position outside the session's radius is flagged for the
+    teacher, never refused.
 
     A second check-in of the same trainee raises IntegrityError at the flush (the unique
     key decides, also between two simultaneous requests): the caller rolls back and answers
@@ -202,12 +246,27 @@ def check_in(actor, session: ClassSession, now: float | None = None) -> CheckIn:
     late = is_late(session.starts_at, session.late_after_minutes, checked_at)
     row = CheckIn(session_id=session.id, enrolment_id=enrolment.id, checked_at=checked_at,
                   late=late)
+    flags = _record_presence(row, session, presence) if presence is not None else []
     db.session.add(row)
     db.session.flush()
     audit.record(actor, "check_in", row.id, "check_in", to_state="late" if late else "on_time",
-                 comment=f"课堂 {session.id}")
+                 comment="；".join([f"课堂 {session.id}", *flags]))
     db.session.flush()
     return row
+
+
+def _record_presence(row: CheckIn, session: ClassSession, presence: Presence) -> list[str]:
+    """AP-P1: put the phone and the position on the check-in; the flags' labels for the log."""
+    row.device_id, row.device_flag = presence.device_id, presence.device_flag
+    if session.radius_m is not None:  # no location check, no location kept
+        centre = (session.centre_latitude, session.centre_longitude)
+        position = presence.position
+        row.location_flag = rules.location_problem(session.radius_m, centre, position)
+        if row.location_flag != rules.LocationProblem.MISSING and position is not None:
+            row.latitude, row.longitude = position
+            row.accuracy_m = presence.accuracy_m
+            row.distance_m = rules.distance_m(centre, position)
+    return [flag.label for flag in (row.device_flag, row.location_flag) if flag is not None]
 
 
 def check_in_of(user, session_id: int) -> CheckIn | None:
@@ -227,18 +286,38 @@ class Attendee:
     name: str
     checked_at: datetime
     late: bool
+    device_flag: DeviceFlag | None = None
+    location_flag: rules.LocationProblem | None = None
+    distance_m: int | None = None
+    same_device_as: str | None = None  # AP-P1: who checked in earlier from the same phone
+
+    @property
+    def flagged(self) -> bool:
+        return self.device_flag is not None or self.location_flag is not None
 
 
 def attendees(session_id: int) -> list[Attendee]:
-    """Who checked in, first come first; names only (no ID numbers on a projector)."""
+    """Who checked in, first come first; names only (no ID numbers on a projector).
+
+    AP-P1: each with its flags, and for a shared phone the name of the trainee who checked
+    in from it first (found in the same rows: no further query).
+    """
     rows = db.session.execute(
-        sa.select(Apprentice.name, CheckIn.checked_at, CheckIn.late)
+        sa.select(Apprentice.name, CheckIn.checked_at, CheckIn.late, CheckIn.device_flag,
+                  CheckIn.location_flag, CheckIn.distance_m, CheckIn.device_id)
         .join(Enrolment, Enrolment.id == CheckIn.enrolment_id)
         .join(Apprentice, Apprentice.id == Enrolment.apprentice_id)
         .where(CheckIn.session_id == session_id)
         .order_by(CheckIn.checked_at, CheckIn.id)
     ).all()
-    return [Attendee(*row) for row in rows]
+    first_on_device: dict[str, str] = {}
+    result = []
+    for name, checked_at, late, device_flag, location_flag, distance, device_id in rows:
+        earlier = first_on_device.setdefault(device_id, name) if device_id else name
+        shared_with = earlier if device_flag == DeviceFlag.SHARED and earlier != name else None
+        result.append(Attendee(name, checked_at, late, device_flag, location_flag, distance,
+                               shared_with))
+    return result
 
 
 class _BeijingDate(FunctionElement):
@@ -258,7 +337,8 @@ def _beijing_date_default(element, compiler, **kw):
     return f"CAST(({compiler.process(element.clauses, **kw)} + INTERVAL '8 hours') AS DATE)"
 
 
-# Enrolments that were once in training; a suspended one is left out (see below).
+# Enrolments that were once in training: on a given day they are expected unless the day
+# falls in an approved leave or a suspension (both dated periods).
 _ONCE_ACTIVE = (EnrolmentState.ACTIVE, EnrolmentState.COMPLETED, EnrolmentState.WITHDRAWN,
                 EnrolmentState.TRANSFERRED)
 
@@ -272,14 +352,48 @@ def _enrolled_on(day) -> sa.ColumnElement[bool]:
     )
 
 
-def _expected_on(day) -> sa.ColumnElement[bool]:
-    """AP-P4 approximation of "in training (ACTIVE) on `day`".
+def _on_leave(day) -> sa.ColumnElement[bool]:
+    """AP-P2: an approved leave covers `day` (a leave reported back ends the day before)."""
+    return sa.exists().where(
+        LeaveRequest.enrolment_id == Enrolment.id,
+        LeaveRequest.start_date <= day, LeaveRequest.end_date >= day,
+        sa.or_(LeaveRequest.state == LeaveState.APPROVED,
+               sa.and_(LeaveRequest.state == LeaveState.RETURNED,
+                       LeaveRequest.returned_on > day)),
+    ).correlate_except(LeaveRequest)
 
-    Enrolled on the day (`_enrolled_on`) and once in training. Suspension dates live in
-    status changes and are not joined: an enrolment suspended now is left out of every
-    session, one resumed since counts throughout. Approved leave is not subtracted.
-    """
-    return sa.and_(Enrolment.state.in_(_ONCE_ACTIVE), _enrolled_on(day))
+
+def _suspended_on(day) -> sa.ColumnElement[bool]:
+    """AP-P2: an approved suspension took effect on or before `day`, with no approved
+    resumption effective after it and on or before `day`."""
+    suspension, resumption = aliased(StatusChange), aliased(StatusChange)
+    resumed = sa.exists().where(
+        resumption.enrolment_id == Enrolment.id, resumption.kind == StatusChangeKind.RESUME,
+        resumption.state == ChangeState.APPROVED,
+        resumption.effective_on > suspension.effective_on, resumption.effective_on <= day,
+    ).correlate_except(resumption)
+    return sa.exists().where(
+        suspension.enrolment_id == Enrolment.id, suspension.kind == StatusChangeKind.SUSPEND,
+        suspension.state == ChangeState.APPROVED, suspension.effective_on <= day, ~resumed,
+    ).correlate_except(suspension)
+
+
+def _suspension_dated() -> sa.ColumnElement[bool]:
+    """A suspended enrolment whose suspension has a date (a status change): it counts on the
+    days before it; one without (imported history) is left out of every session."""
+    suspension = aliased(StatusChange)
+    return sa.exists().where(
+        suspension.enrolment_id == Enrolment.id, suspension.kind == StatusChangeKind.SUSPEND,
+        suspension.state == ChangeState.APPROVED,
+    ).correlate_except(suspension)
+
+
+def _expected_on(day) -> sa.ColumnElement[bool]:
+    """AP-P4: "in training on `day`": enrolled on the day, once in training, and neither on
+    approved leave nor suspended that day."""
+    once_active = sa.or_(Enrolment.state.in_(_ONCE_ACTIVE),
+                         sa.and_(Enrolment.state == EnrolmentState.SUSPENDED, _suspension_dated()))
+    return sa.and_(once_active, _enrolled_on(day), ~_on_leave(day), ~_suspended_on(day))
 
 
 def expected_count(session: ClassSession) -> int:
@@ -304,6 +418,7 @@ def attendance_counts(programme_ids) -> dict[int, tuple[int, int]]:
         return result
     rows = db.session.execute(
         sa.select(ClassSession.programme_id, sa.func.count(CheckIn.id), sa.func.count())
+        .select_from(ClassSession)
         .join(Enrolment, sa.and_(Enrolment.programme_id == ClassSession.programme_id,
                                  _expected_on(_BeijingDate(ClassSession.starts_at))))
         .outerjoin(CheckIn, sa.and_(CheckIn.session_id == ClassSession.id,
@@ -332,12 +447,16 @@ def own_check_ins(user, session_ids) -> dict[int, CheckIn]:
     return {row.session_id: row for row in rows}
 
 
+def starting_on(day: date) -> sa.ColumnElement[bool]:
+    """Sessions starting on `day`, a Beijing calendar day (the lists and worklists of today)."""
+    start, end = beijing_day_bounds(day)
+    return sa.and_(ClassSession.starts_at >= start, ClassSession.starts_at < end)
+
+
 def todays_sessions(user, day: date) -> list[ClassSession]:
     """Sessions of the trainee's programmes starting on `day` (a Beijing calendar day)."""
-    start, end = beijing_day_bounds(day)
     return list(db.session.scalars(
-        class_sessions_for(user)
-        .where(ClassSession.starts_at >= start, ClassSession.starts_at < end)
+        class_sessions_for(user).where(starting_on(day))
         .order_by(ClassSession.starts_at, ClassSession.id)
     ))
 
@@ -370,14 +489,11 @@ def evidence_of(session_id: int) -> list[Document]:
 
 
 def add_evidence(actor, session: ClassSession, upload) -> SessionEvidence:
-    """AP-P3: attach a photo of the training site to the session; audited, flushed."""
+    """AP-P3: attach a photo or video of the training site to the session; audited, flushed."""
     if not can(actor, "run", session):
-        raise NotAllowed("只有开设本课堂的单位可以上传培训现场照片")
-    _data, mime = documents.check_upload(upload)
-    if mime not in EVIDENCE_TYPES:
-        raise ServiceError(f"请上传{EVIDENCE_LABEL}（按文件内容判断）")
+        raise NotAllowed("只有开设本课堂的单位可以上传培训现场照片或视频")
     owner = db.session.get(Organisation, actor.org_id)
-    doc = documents.store(actor, upload, EVIDENCE_KIND, owner)
+    doc = documents.store(actor, upload, EVIDENCE_KIND, owner, media=EVIDENCE_MEDIA)
     evidence = SessionEvidence(session_id=session.id, document_id=doc.id)
     db.session.add(evidence)
     audit.record(actor, OBJECT_TYPE, session.id, "add_evidence", comment=doc.original_name)

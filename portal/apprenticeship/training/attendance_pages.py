@@ -1,11 +1,12 @@
-"""Class-session pages of the enterprise and institution blueprints (AP-P3, AP-P4).
+"""Class-session pages of the enterprise and institution blueprints (AP-P1, AP-P3, AP-P4).
 
-The session screen is one template with three swappable blocks: the rotating QR code
-(polled every 30 s), the live attendance list (polled every 3 s) and the evidence. Polling
-GETs only read.
+The session screen is one template with three swappable blocks: the rotating QR code and
+its 6-digit code (fetched again at the start of each 30-second window), the live attendance
+list with its flags (polled every 3 s) and the evidence. Polling GETs only read. The
+optional location check is switched on and off here too.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 
 import segno
 import sqlalchemy as sa
@@ -15,13 +16,19 @@ from sqlalchemy.orm import joinedload
 
 from portal import clock, rules
 from portal.apprenticeship.programmes.access import trained_programmes
-from portal.apprenticeship.training import attendance
+from portal.apprenticeship.training import attendance, presence
 from portal.apprenticeship.training.access import class_sessions_for
-from portal.apprenticeship.training.attendance_forms import EvidenceForm, SessionForm
-from portal.core.access import get_or_404_for
+from portal.apprenticeship.training.attendance_forms import (
+    EvidenceForm,
+    LocationCheckForm,
+    SessionForm,
+)
+from portal.core import files as documents
+from portal.core.access import can, get_or_404_for
 from portal.extensions import db, htmx
 from portal.models import CheckIn, ClassSession, Programme
 from portal.web.commit import commit_or_refuse
+from portal.web.converters import db_int
 from portal.web.pagination import paginate
 from portal.web.render import page_or_block
 from portal.web.routes import GET, GET_POST, POST, RoleView, Route, current_view
@@ -53,12 +60,22 @@ def _openable() -> list[Programme]:
 # --- the list ---------------------------------------------------------------------------
 
 
+def _day_arg() -> date | None:
+    try:
+        return date.fromisoformat(request.args.get("day", ""))
+    except ValueError:
+        return None
+
+
 def list_page():
     state = request.args.get("state", "all")
     if state not in STATES:
         state = "all"
-    programme_id = request.args.get("programme_id", type=int)
+    programme_id = request.args.get("programme_id", type=db_int)
+    day = _day_arg()
     q = _with_programme(class_sessions_for(current_user))
+    if day:  # the worklist's sessions of today
+        q = q.where(attendance.starting_on(day))
     if state == "open":
         q = q.where(ClassSession.closed_at.is_(None))
     elif state == "closed":
@@ -73,6 +90,7 @@ def list_page():
     ).all()) if page.items else {}
     return page_or_block(LIST_TEMPLATE, "results", view=current_view(VIEWS), page=page,
                          counts=counts, state=state, states=STATES, programme_id=programme_id,
+                         day=day,
                          can_open=db.session.scalar(sa.select(
                              trained_programmes(current_user).exists())))
 
@@ -86,7 +104,7 @@ def new_page():
     form = SessionForm()
     form.programme_id.choices = [(p.id, programme_label(p)) for p in programmes]
     if request.method == "GET":
-        form.programme_id.data = request.args.get("programme_id", type=int)
+        form.programme_id.data = request.args.get("programme_id", type=db_int)
         form.starts_at.data = datetime.now(clock.BEIJING).replace(second=0, microsecond=0,
                                                                         tzinfo=None)
     if form.validate_on_submit():
@@ -112,11 +130,16 @@ def _load(session_id: int, action: str = "view") -> ClassSession:
 def _qr(session: ClassSession) -> dict:
     if session.closed_at is not None:
         return {"checkin_url": None, "qr_uri": None}
-    token = attendance.checkin_token(session.id)
+    now = attendance._clock()  # one instant for the QR code, the digits and the next refresh
+    token = attendance.checkin_token(session.id, now)
     url = url_for("checkin.scan", token=token, _external=True)
     qr = segno.make(url, error="m")
+    digits = presence.numeric_code(session.id, now)
     return {"checkin_url": url,
-            "qr_uri": qr.svg_data_uri(scale=1, border=4, omitsize=True, light="#fff")}
+            "qr_uri": qr.svg_data_uri(scale=1, border=4, omitsize=True, light="#fff"),
+            # AP-P1: the code a trainee types when the camera fails, shown "123 456".
+            "digits": f"{digits[:3]} {digits[3:]}",
+            "refresh_in": presence.seconds_to_next_window(now)}
 
 
 def _attendance(session: ClassSession) -> dict:
@@ -128,13 +151,24 @@ def _evidence(session: ClassSession) -> dict:
     return {"evidence": attendance.evidence_of(session.id)}
 
 
-def session_page(session_id: int, evidence_form: EvidenceForm | None = None):
+def _location_form(session: ClassSession) -> LocationCheckForm | None:
+    """The switch, for the one who runs the open session; the parameter's radius to start."""
+    if not can(current_user, "close", session) or session.radius_m is not None:
+        return None
+    form = LocationCheckForm()
+    form.radius_m.data = presence.default_radius_m()
+    return form
+
+
+def session_page(session_id: int, evidence_form: EvidenceForm | None = None,
+                 location_form: LocationCheckForm | None = None):
     session = db.session.scalar(_with_programme(sa.select(ClassSession))
                                 .where(ClassSession.id == _load(session_id).id))
     return page_or_block(
         SESSION_TEMPLATE, "content", view=current_view(VIEWS), cs=session,
         programme_label=programme_label(session.programme),
         evidence_form=evidence_form or EvidenceForm(),
+        location_form=location_form or _location_form(session),
         **_qr(session), **_attendance(session), **_evidence(session),
     )
 
@@ -163,13 +197,37 @@ def close(session_id: int):
     return redirect(current_view(VIEWS).url("class_session", session_id=session_id))
 
 
+def location_check(session_id: int):
+    """AP-P1: turn the location check on around the teacher's browser's position."""
+    session = _load(session_id, "close")
+    form = LocationCheckForm()
+    if form.validate_on_submit():
+        centre, _accuracy = presence.position_from(request.form)
+        done = commit_or_refuse(
+            lambda: presence.set_location_check(current_user, session, centre,
+                                                form.radius_m.data),
+            done=f"已开启位置核验：签到范围 {form.radius_m.data} 米。", flash_error=False)
+        if done:
+            return redirect(current_view(VIEWS).url("class_session", session_id=session_id))
+        form.radius_m.errors.append(done.error)
+    return session_page(session_id, location_form=form)
+
+
+def location_check_off(session_id: int):
+    session = _load(session_id, "close")
+    commit_or_refuse(lambda: presence.set_location_check(current_user, session, None, None),
+                     done="已关闭位置核验。")
+    return redirect(current_view(VIEWS).url("class_session", session_id=session_id))
+
+
+@documents.accepts(*attendance.EVIDENCE_MEDIA)
 def add_evidence(session_id: int):
     session = _load(session_id, "add_evidence")
     form = EvidenceForm()
     if form.validate_on_submit():
         added = commit_or_refuse(
             lambda: attendance.add_evidence(current_user, session, form.photo.data),
-            done="照片已上传。", flash_error=False)
+            done="已上传。", flash_error=False)
         if added:
             return redirect(current_view(VIEWS).url("class_session", session_id=session_id))
         form.photo.errors.append(added.error)
@@ -183,5 +241,8 @@ SESSION_ROUTES: tuple[Route, ...] = (
     ("/sessions/<int:session_id>/qr", "session_qr", qr_block, GET),
     ("/sessions/<int:session_id>/attendees", "session_attendees", attendees_block, GET),
     ("/sessions/<int:session_id>/close", "close_session", close, POST),
+    ("/sessions/<int:session_id>/location", "session_location", location_check, POST),
+    ("/sessions/<int:session_id>/location/off", "session_location_off", location_check_off,
+     POST),
     ("/sessions/<int:session_id>/evidence", "add_evidence", add_evidence, POST),
 )

@@ -5,6 +5,7 @@ from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, S
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from portal.apprenticeship.training import credits
+from portal.web.converters import db_int
 from portal.web.validators import choices
 
 
@@ -22,7 +23,7 @@ class CreditForm(FlaskForm):
     )
     on_day = DateField("培训日期", validators=[DataRequired("请填写培训日期")])
     note = StringField("备注", validators=[Length(max=credits.NOTE_MAX_LENGTH)])
-    enrolment_ids = SelectMultipleField("学徒", coerce=int, validate_choice=False)
+    enrolment_ids = SelectMultipleField("学徒", coerce=db_int, validate_choice=False)
 
     def __init__(self, *args, default_mode: str = "centralised", **kwargs):
         super().__init__(*args, **kwargs)

@@ -16,6 +16,7 @@ from portal.navigation import home_url
 from portal.orgs import services as organisations
 from portal.orgs.forms import REGISTRATION_FORMS
 from portal.security import start_session
+from portal.web.live_check import require_fragment_request
 from portal.web.render import page_or_block
 
 
@@ -113,6 +114,7 @@ def register(kind: str):
 @bp.post("/register/<kind>/check/<field>")
 def register_check(kind: str, field: str):
     """Live validation of one field with the same validators the final submit runs."""
+    require_fragment_request()
     form = _registration_form(kind)
     if field not in form.LIVE_FIELDS:
         abort(404)

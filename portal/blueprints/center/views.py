@@ -1,9 +1,11 @@
 import sqlalchemy as sa
 from flask import render_template
+from flask_login import current_user
 
 from portal.blueprints.center.blueprint import bp
 from portal.extensions import db
 from portal.models import District, Organisation, Programme, ReviewState
+from portal.worklist import worklist_for
 
 
 @bp.get("/")
@@ -26,4 +28,5 @@ def home():
     ).all()
     for code, status, count in programme_rows:
         table[code]["programmes"][status] = count
-    return render_template("center/home.html", table=table, states=list(ReviewState))
+    return render_template("center/home.html", table=table, states=list(ReviewState),
+                           work=worklist_for(current_user))

@@ -7,10 +7,12 @@ from flask import request
 from flask_login import current_user
 
 from portal.apprenticeship.enrolment import services as enrolments
-from portal.apprenticeship.training import attendance, credits
+from portal.apprenticeship.training import attendance, credits, presence
+from portal.apprenticeship.training.attendance_forms import CheckInCodeForm
 from portal.blueprints.checkin.blueprint import bp
 from portal.web.pagination import paginate
 from portal.web.render import page_or_block
+from portal.worklist import worklist_for
 
 
 @bp.get("/")
@@ -23,5 +25,8 @@ def home():
     block = "history" if request.args.get("page") else "today"
     enrolment = enrolments.current_enrolment_for(current_user)
     progress = credits.trainee_progress(enrolment.id) if enrolment is not None else None
+    # AP-P1: the typed-code fallback for today's open sessions not yet checked in to.
+    code_form = CheckInCodeForm().offer(presence.awaiting_check_in(today, check_ins))
     return page_or_block("checkin/home.html", block, today_sessions=today, history=history,
-                         check_ins=check_ins, progress=progress)
+                         check_ins=check_ins, progress=progress, work=worklist_for(current_user),
+                         code_form=code_form)

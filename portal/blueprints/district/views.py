@@ -7,6 +7,7 @@ from portal.blueprints.district.blueprint import bp
 from portal.extensions import db
 from portal.models import Organisation, Programme, ReviewState
 from portal.orgs.access import organisations_for
+from portal.worklist import worklist_for
 
 
 @bp.get("/")
@@ -26,4 +27,4 @@ def home():
         ).all()
     )
     return render_template("district/home.html", counts=counts, states=list(ReviewState),
-                           programme_counts=programme_counts)
+                           programme_counts=programme_counts, work=worklist_for(current_user))

@@ -22,3 +22,14 @@ document.body.addEventListener("htmx:afterSettle", function (evt) {
   if (error.textContent.trim()) field.setAttribute("aria-invalid", "true");
   else field.removeAttribute("aria-invalid");
 });
+
+// A refusal (4xx) carries its own explanation: a form marked data-swap-refusals shows it in
+// place (htmx 2 swaps only 2xx by default), e.g. "二维码已过期" on the check-in page.
+document.body.addEventListener("htmx:beforeSwap", function (evt) {
+  var status = evt.detail.xhr && evt.detail.xhr.status;
+  var elt = (evt.detail.requestConfig && evt.detail.requestConfig.elt) || evt.target;
+  if (status >= 400 && status < 500 && elt && elt.closest && elt.closest("[data-swap-refusals]")) {
+    evt.detail.shouldSwap = true;
+    evt.detail.isError = false;
+  }
+});

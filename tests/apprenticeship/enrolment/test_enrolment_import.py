@@ -6,7 +6,6 @@ import time
 import zipfile
 
 import openpyxl
-import pytest
 import sqlalchemy as sa
 
 from portal.apprenticeship.enrolment import importer
@@ -17,26 +16,20 @@ from portal.models import (
     AuditLog,
     Enrolment,
     EnrolmentState,
-    Organisation,
     Programme,
     ReviewState,
 )
-from tests.enrolment_factories import make_apprentice, make_enrolment, sheet_row, xlsx
+from tests.enrolment_factories import (
+    ONE_YEAR_END,
+    SHORT_END,
+    make_apprentice,
+    make_enrolment,
+    own_programme,
+    sheet_row,
+    xlsx,
+)
 from tests.factories import use_tmp_uploads
 from tests.programme_factories import approved_enterprise_user, make_programme
-
-
-@pytest.fixture
-def owner(login, app, tmp_path):
-    use_tmp_uploads(app, tmp_path)
-    user = approved_enterprise_user()
-    login(user)
-    return user
-
-
-def _programme(owner, **fields) -> Programme:
-    return make_programme(state=ReviewState.APPROVED,
-                          enterprise=db.session.get(Organisation, owner.org_id), **fields)
 
 
 def _upload(client, programme, data: bytes, name: str = "学徒名单.xlsx"):
@@ -67,7 +60,7 @@ def test_template_formats_id_and_mobile_columns_as_text(client, owner):
 
 
 def test_template_filled_in_imports_cleanly(client, owner):
-    programme = _programme(owner)
+    programme = own_programme(owner)
     book = openpyxl.load_workbook(io.BytesIO(client.get("/enterprise/enrolments/import-template.xlsx").data))
     sheet = book.worksheets[0]
     for column, value in enumerate(sheet_row(), start=1):
@@ -80,7 +73,7 @@ def test_template_filled_in_imports_cleanly(client, owner):
 
 
 def test_AP_W2_valid_sheet_previews_then_imports_all_rows_submitted(client, owner):
-    programme = _programme(owner)
+    programme = own_programme(owner)
     rows = [sheet_row() for _ in range(5)]
     page = _upload(client, programme, xlsx(rows)).get_data(as_text=True)
     assert "共 5 行" in page and "有误 0 行" in page and "确认导入并提交审核" in page
@@ -101,18 +94,18 @@ def test_AP_W2_valid_sheet_previews_then_imports_all_rows_submitted(client, owne
 
 
 def test_C_ID1_C_ID3_AP_E1_row_errors_name_the_row_and_the_rule(client, owner):
-    programme = _programme(owner)
+    programme = own_programme(owner)
     rows = [sheet_row(), sheet_row(), sheet_row(), sheet_row(**{"身份证号码": "110105199901011234"}),
             sheet_row(**{"手机号码": "2390000000"}),
-            sheet_row(**{"劳动合同终止日期": "2026-02-27"}),
-            sheet_row(**{"劳动合同终止日期": "2026-02-28"}),
+            sheet_row(**{"劳动合同终止日期": SHORT_END}),
+            sheet_row(**{"劳动合同终止日期": ONE_YEAR_END}),
             sheet_row(**{"在本市缴纳社会保险": "否", "月工资（元）": 100}),
             sheet_row(**{"月工资（元）": 99999999999, "劳动合同起始日期": "2025-02-30"})]
     page = _upload(client, programme, xlsx(rows)).get_data(as_text=True)
     assert "第5行：居民身份证号码" in page and "C-ID1" in page
     assert "第6行：手机号码须为" in page and "C-ID3" in page
     assert "第7行：劳动合同期限" in page and "AP-E1" in page
-    assert "第8行" not in page  # 2025-03-01..2026-02-28 is a year
+    assert "第8行" not in page  # 1 January..31 December is a year
     assert "第9行：学徒须在本市缴纳社会保险" in page and "第9行：培训期间学徒工资不得低于" in page
     assert "第10行：劳动合同起始日期无法识别" in page and "第10行：月工资（元）：月工资须为" in page
     assert "确认导入并提交审核" not in page and "有误 5 行" in page
@@ -121,13 +114,13 @@ def test_C_ID1_C_ID3_AP_E1_row_errors_name_the_row_and_the_rule(client, owner):
 
 
 def test_C_ID1_id_typed_as_a_number_is_refused(client, owner):
-    programme = _programme(owner)
+    programme = own_programme(owner)
     page = _upload(client, programme, xlsx([sheet_row(**{"身份证号码": 110105199901011230})]))
     assert "须以文本格式填写" in page.get_data(as_text=True)
 
 
 def test_AP_E5_duplicates_inside_the_sheet_refused(client, owner):
-    programme = _programme(owner)
+    programme = own_programme(owner)
     first = sheet_row()
     page = _upload(client, programme, xlsx([first, sheet_row(), sheet_row(**{"身份证号码": first[1]})]))
     assert "第4行：身份证号码与第2行重复" in page.get_data(as_text=True)
@@ -136,7 +129,7 @@ def test_AP_E5_duplicates_inside_the_sheet_refused(client, owner):
 def test_AP_E5_person_enrolled_elsewhere_refused_in_bulk(client, owner):
     held = make_enrolment(EnrolmentState.ACTIVE)
     person = db.session.get(Apprentice, held.apprentice_id)
-    programme = _programme(owner)
+    programme = own_programme(owner)
     page = _upload(client, programme, xlsx([sheet_row(), sheet_row(**{"身份证号码": person.resident_id})]))
     body = page.get_data(as_text=True)
     assert "第3行：同一人同一时间只能有一个在读的学徒培训学籍" in body and "AP-E5" in body
@@ -144,14 +137,14 @@ def test_AP_E5_person_enrolled_elsewhere_refused_in_bulk(client, owner):
 
 
 def test_AP_W2_over_quota_sheet_refused(client, owner):
-    programme = _programme(owner, planned_count=3)
+    programme = own_programme(owner, planned_count=3)
     make_enrolment(EnrolmentState.SUBMITTED, programme=programme)
     page = _upload(client, programme, xlsx([sheet_row() for _ in range(3)])).get_data(as_text=True)
     assert "超出核定人数" in page and "确认导入并提交审核" not in page
 
 
 def test_AP_W2_import_is_all_or_nothing_when_seats_go_meanwhile(client, owner):
-    programme = _programme(owner, planned_count=4)
+    programme = own_programme(owner, planned_count=4)
     assert "确认导入并提交审核" in _upload(client, programme, xlsx([sheet_row() for _ in range(3)])).get_data(as_text=True)
     make_enrolment(EnrolmentState.SUBMITTED, programme=programme)
     make_enrolment(EnrolmentState.SUBMITTED, programme=programme)  # 2 of 4 seats gone
@@ -164,7 +157,7 @@ def test_AP_W2_import_is_all_or_nothing_when_seats_go_meanwhile(client, owner):
 
 def test_AP_W2_seats_are_taken_by_one_guarded_update_or_not_at_all(client, owner, monkeypatch):
     """Seats go between the re-check and the write: the guarded UPDATE refuses them all."""
-    programme = _programme(owner, planned_count=4)
+    programme = own_programme(owner, planned_count=4)
     _upload(client, programme, xlsx([sheet_row() for _ in range(3)]))
     make_enrolment(EnrolmentState.SUBMITTED, programme=programme)
     make_enrolment(EnrolmentState.SUBMITTED, programme=programme)
@@ -183,7 +176,7 @@ def test_AP_W2_seats_are_taken_by_one_guarded_update_or_not_at_all(client, owner
 
 
 def test_AP_E5_import_rechecks_on_confirm(client, owner):
-    programme = _programme(owner)
+    programme = own_programme(owner)
     rows = [sheet_row(), sheet_row()]
     assert "确认导入并提交审核" in _upload(client, programme, xlsx(rows)).get_data(as_text=True)
     # Between preview and confirmation another enterprise enrols the second person.
@@ -195,7 +188,7 @@ def test_AP_E5_import_rechecks_on_confirm(client, owner):
 
 
 def test_wrong_columns_refused(client, owner):
-    programme = _programme(owner)
+    programme = own_programme(owner)
     header = list(importer.COLUMNS)
     header[1] = "证件号"
     body = _upload(client, programme, xlsx([sheet_row()], header=header)).get_data(as_text=True)
@@ -204,7 +197,7 @@ def test_wrong_columns_refused(client, owner):
 
 
 def test_formula_cells_refused_and_never_evaluated(client, owner):
-    programme = _programme(owner)
+    programme = own_programme(owner)
     rows = [sheet_row(), sheet_row(**{"月工资（元）": "=2000+4000"})]
     body = _upload(client, programme, xlsx(rows)).get_data(as_text=True)
     assert "含公式" in body and "I3" in body
@@ -213,7 +206,7 @@ def test_formula_cells_refused_and_never_evaluated(client, owner):
 
 
 def test_10000_rows_refused_quickly(client, owner):
-    programme = _programme(owner)
+    programme = own_programme(owner)
     data = xlsx([sheet_row() for _ in range(10_000)])
     started = time.perf_counter()
     body = _upload(client, programme, data).get_data(as_text=True)
@@ -223,7 +216,7 @@ def test_10000_rows_refused_quickly(client, owner):
 
 
 def test_non_excel_file_refused_by_content(client, owner):
-    programme = _programme(owner)
+    programme = own_programme(owner)
     csv = "姓名,身份证号码\n张三,110105199901010012\n".encode()
     assert "不是 Excel 工作簿" in _upload(client, programme, csv, "名单.xlsx").get_data(as_text=True)
     archive = io.BytesIO()
@@ -235,7 +228,7 @@ def test_non_excel_file_refused_by_content(client, owner):
 
 
 def test_corrupt_workbook_refused_without_500(client, owner):
-    programme = _programme(owner)
+    programme = own_programme(owner)
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w") as z:
         z.writestr("xl/workbook.xml", "not xml")
@@ -244,8 +237,8 @@ def test_corrupt_workbook_refused_without_500(client, owner):
 
 
 def test_confirm_uses_the_server_copy_not_the_client(client, owner):
-    programme = _programme(owner)
-    other = _programme(owner)
+    programme = own_programme(owner)
+    other = own_programme(owner)
     _upload(client, programme, xlsx([sheet_row()]))
     # Confirming for another programme, or forging the session token, imports nothing.
     assert _confirm(client, other).status_code == 302
@@ -256,7 +249,7 @@ def test_confirm_uses_the_server_copy_not_the_client(client, owner):
 
 
 def test_500_valid_rows_preview_fast_with_constant_queries(client, owner, count_queries):
-    programme = _programme(owner, planned_count=600)
+    programme = own_programme(owner, planned_count=600)
     small = xlsx([sheet_row() for _ in range(50)])
     large = xlsx([sheet_row() for _ in range(500)])
     _upload(client, programme, small)  # warm-up: the first request of a session loads more

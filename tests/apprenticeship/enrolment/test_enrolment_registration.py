@@ -8,7 +8,6 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from portal.apprenticeship.enrolment import services as svc
-from portal.extensions import db
 from portal.models import (
     Apprentice,
     AuditLog,
@@ -22,8 +21,13 @@ from portal.models import (
 )
 from portal.rules import mask_resident_id
 from tests.enrolment_factories import (
+    CONTRACT_START,
+    ONE_YEAR_END,
+    SHORT_END,
     make_apprentice,
     make_enrolment,
+    own_programme,
+    post_registration,
     registration_data,
     resident_id,
 )
@@ -31,31 +35,15 @@ from tests.factories import make_user
 from tests.programme_factories import approved_enterprise_user, make_programme
 
 
-@pytest.fixture
-def owner(login):
-    user = approved_enterprise_user()
-    login(user)
-    return user
-
-
-def _programme(owner, **fields):
-    """An approved programme of the logged-in enterprise."""
-    return make_programme(state=ReviewState.APPROVED,
-                          enterprise=db.session.get(Organisation, owner.org_id), **fields)
-
-
 def _count(db, model, *where) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(model).where(*where))
 
 
-def _add(client, programme, **overrides):
-    return client.post(f"/enterprise/programmes/{programme.id}/apprentices/new",
-                       data=registration_data(**overrides))
 
 
 def test_AP_W2_registration_saves_a_draft_without_taking_a_seat(client, owner, db):
-    programme = _programme(owner)
-    response = _add(client, programme, name="李四")
+    programme = own_programme(owner)
+    response = post_registration(client, programme, name="李四")
     assert response.status_code == 302, response.get_data(as_text=True)
     enrolment = db.session.scalar(sa.select(Enrolment))
     assert enrolment.state == EnrolmentState.DRAFT
@@ -66,10 +54,10 @@ def test_AP_W2_registration_saves_a_draft_without_taking_a_seat(client, owner, d
     assert "李四" in page and "草稿" in page and "创建" in page  # timeline
 
 
-@pytest.mark.parametrize("end, accepted", [("2026-02-27", False), ("2026-02-28", True)])
+@pytest.mark.parametrize("end, accepted", [(SHORT_END, False), (ONE_YEAR_END, True)])
 def test_AP_E1_contract_under_one_year_refused(client, owner, db, end, accepted):
-    programme = _programme(owner)
-    response = _add(client, programme, contract_start="2025-03-01", contract_end=end)
+    programme = own_programme(owner)
+    response = post_registration(client, programme, contract_start=CONTRACT_START, contract_end=end)
     body = response.get_data(as_text=True)
     if accepted:
         assert response.status_code == 302
@@ -81,21 +69,21 @@ def test_AP_E1_contract_under_one_year_refused(client, owner, db, end, accepted)
 
 
 def test_AP_E1_open_ended_contract_qualifies(client, owner, db):
-    programme = _programme(owner)
-    response = _add(client, programme, contract_end="", open_ended="y")
+    programme = own_programme(owner)
+    response = post_registration(client, programme, contract_end="", open_ended="y")
     assert response.status_code == 302
     assert db.session.scalar(sa.select(Enrolment.contract_end)) is None
 
 
 def test_AP_E1_missing_end_without_open_ended_is_refused(client, owner, db):
-    response = _add(client, _programme(owner), contract_end="")
+    response = post_registration(client, own_programme(owner), contract_end="")
     assert "无固定期限" in response.get_data(as_text=True)
     assert _count(db, Enrolment) == 0
 
 
 @pytest.mark.parametrize("bad", ["110105199901011234", "11010519990101123", "110105199902301238"])
 def test_C_ID1_invalid_resident_id_refused(client, owner, db, bad):
-    response = _add(client, _programme(owner), resident_id=bad)
+    response = post_registration(client, own_programme(owner), resident_id=bad)
     assert "C-ID1" in response.get_data(as_text=True)
     assert _count(db, Enrolment) == 0 and _count(db, Apprentice) == 0
 
@@ -103,13 +91,13 @@ def test_C_ID1_invalid_resident_id_refused(client, owner, db, bad):
 def test_C_ID1_full_width_and_lower_case_x_are_normalised(client, owner, db):
     valid = resident_id()
     typed = valid.translate(str.maketrans("0123456789X", "０１２３４５６７８９x"))
-    assert _add(client, _programme(owner), resident_id=f" {typed} ").status_code == 302
+    assert post_registration(client, own_programme(owner), resident_id=f" {typed} ").status_code == 302
     assert db.session.scalar(sa.select(Apprentice.resident_id)) == valid
 
 
 @pytest.mark.parametrize("bad", ["2390000000", "23900000000", "1390000000a", "139000000001"])
 def test_C_ID3_invalid_mobile_refused(client, owner, db, bad):
-    response = _add(client, _programme(owner), mobile=bad)
+    response = post_registration(client, own_programme(owner), mobile=bad)
     assert "C-ID3" in response.get_data(as_text=True)
     assert _count(db, Enrolment) == 0
 
@@ -117,50 +105,50 @@ def test_C_ID3_invalid_mobile_refused(client, owner, db, bad):
 def test_AP_E2_insurance_outside_beijing_refused(client, owner, db):
     data = registration_data()
     del data["insured_in_beijing"]
-    response = client.post(f"/enterprise/programmes/{_programme(owner).id}/apprentices/new", data=data)
+    response = client.post(f"/enterprise/programmes/{own_programme(owner).id}/apprentices/new", data=data)
     assert "AP-E2" in response.get_data(as_text=True)
     assert _count(db, Enrolment) == 0
 
 
 def test_AP_E3_unknown_hire_type_refused_and_dispatch_hint_shown(client, owner, db):
-    programme = _programme(owner)
-    response = _add(client, programme, hire_type="temp")
+    programme = own_programme(owner)
+    response = post_registration(client, programme, hire_type="temp")
     assert "AP-E3" in response.get_data(as_text=True)
     assert _count(db, Enrolment) == 0 and response.status_code == 200
     form = client.get(f"/enterprise/programmes/{programme.id}/apprentices/new").get_data(as_text=True)
     assert "实际用工企业" in form and "AP-E3" in form
-    assert _add(client, programme, dispatched="y", hire_type="transfer").status_code == 302
+    assert post_registration(client, programme, dispatched="y", hire_type="transfer").status_code == 302
     assert db.session.scalar(sa.select(Enrolment.dispatched)) is True
 
 
 def test_AP_E4_primary_level_programme_refuses_registration(client, owner, db):
-    programme = _programme(owner, level="primary")
-    response = _add(client, programme)
+    programme = own_programme(owner, level="primary")
+    response = post_registration(client, programme)
     assert "AP-E4" in response.get_data(as_text=True)
     assert _count(db, Enrolment) == 0
 
 
 def test_AP_E6_wage_below_the_minimum_in_force_refused(client, owner, db):
-    programme = _programme(owner)
+    programme = own_programme(owner)
     db.session.add(ParameterValue(key="min_monthly_wage", value=3000,
                                   effective_from=date(2026, 1, 1)))
     db.session.commit()
-    response = _add(client, programme, monthly_wage="2999")
+    response = post_registration(client, programme, monthly_wage="2999")
     body = response.get_data(as_text=True)
     assert "AP-E6" in body and "3000" in body
     assert _count(db, Enrolment) == 0
-    assert _add(client, programme, monthly_wage="3000").status_code == 302
+    assert post_registration(client, programme, monthly_wage="3000").status_code == 302
 
 
 @pytest.mark.parametrize("wage", ["-1", "abc", "99999999999"])
 def test_AP_E6_wage_out_of_range_refused_cleanly(client, owner, db, wage):
-    response = _add(client, _programme(owner), monthly_wage=wage)
+    response = post_registration(client, own_programme(owner), monthly_wage=wage)
     assert response.status_code == 200 and 'id="monthly_wage-error"' in response.get_data(as_text=True)
     assert _count(db, Enrolment) == 0
 
 
 def test_AP_E6_live_check_names_the_parameter(client, owner):
-    programme = _programme(owner)
+    programme = own_programme(owner)
     response = client.post(f"/enterprise/programmes/{programme.id}/apprentices/check/monthly_wage",
                            data=registration_data(monthly_wage="100"), htmx=True)
     body = response.get_data(as_text=True)
@@ -169,7 +157,7 @@ def test_AP_E6_live_check_names_the_parameter(client, owner):
 
 
 def test_C_ID1_live_check_uses_the_same_validator(client, owner):
-    url = f"/enterprise/programmes/{_programme(owner).id}/apprentices/check/resident_id"
+    url = f"/enterprise/programmes/{own_programme(owner).id}/apprentices/check/resident_id"
     bad = client.post(url, data={"resident_id": "110105199901011234"}, htmx=True).get_data(as_text=True)
     assert 'id="resident_id-error"' in bad and "C-ID1" in bad
     good = client.post(url, data={"resident_id": resident_id()}, htmx=True).get_data(as_text=True)
@@ -178,11 +166,11 @@ def test_C_ID1_live_check_uses_the_same_validator(client, owner):
 
 
 def test_AP_E1_live_check_reads_the_start_date(client, owner):
-    url = f"/enterprise/programmes/{_programme(owner).id}/apprentices/check/contract_end"
-    short = client.post(url, data={"contract_start": "2025-03-01", "contract_end": "2026-02-27"},
+    url = f"/enterprise/programmes/{own_programme(owner).id}/apprentices/check/contract_end"
+    short = client.post(url, data={"contract_start": CONTRACT_START, "contract_end": SHORT_END},
                         htmx=True).get_data(as_text=True)
     assert "AP-E1" in short
-    year = client.post(url, data={"contract_start": "2025-03-01", "contract_end": "2026-02-28"},
+    year = client.post(url, data={"contract_start": CONTRACT_START, "contract_end": ONE_YEAR_END},
                        htmx=True).get_data(as_text=True)
     assert "AP-E1" not in year
 
@@ -190,15 +178,15 @@ def test_AP_E1_live_check_reads_the_start_date(client, owner):
 def test_AP_W2_only_the_programmes_enterprise_registers(client, login, db):
     programme = make_programme(state=ReviewState.APPROVED)
     login(approved_enterprise_user())
-    assert _add(client, programme).status_code == 404
+    assert post_registration(client, programme).status_code == 404
     assert _count(db, Enrolment) == 0
 
 
 def test_AP_W2_programme_not_yet_approved_refuses_registration(client, owner, db):
-    programme = _programme(owner)
+    programme = own_programme(owner)
     programme.state = ReviewState.DISTRICT_APPROVED
     db.session.commit()
-    response = _add(client, programme)
+    response = post_registration(client, programme)
     assert response.status_code == 302 and _count(db, Enrolment) == 0
 
 
@@ -206,10 +194,10 @@ def test_AP_E5_person_reused_by_resident_id_without_showing_other_enterprises_da
         client, owner, db):
     other = make_enrolment(EnrolmentState.COMPLETED, with_user=False, monthly_wage=8888)
     person = db.session.get(Apprentice, other.apprentice_id)
-    programme = _programme(owner)
+    programme = own_programme(owner)
     form = client.get(f"/enterprise/programmes/{programme.id}/apprentices/new").get_data(as_text=True)
     assert person.name not in form and person.mobile not in form
-    response = _add(client, programme, resident_id=person.resident_id, name="王五",
+    response = post_registration(client, programme, resident_id=person.resident_id, name="王五",
                     mobile="13700000000")
     assert response.status_code == 302
     assert _count(db, Apprentice) == 1  # reused, not duplicated
@@ -225,7 +213,7 @@ def test_AP_E5_person_reused_by_resident_id_without_showing_other_enterprises_da
 def test_AP_E5_second_active_enrolment_refused(client, owner, db):
     held = make_enrolment(EnrolmentState.ACTIVE)
     person = db.session.get(Apprentice, held.apprentice_id)
-    response = _add(client, _programme(owner), resident_id=person.resident_id)
+    response = post_registration(client, own_programme(owner), resident_id=person.resident_id)
     body = response.get_data(as_text=True)
     assert "AP-E5" in body
     # Nothing about where the person is enrolled is revealed.
@@ -236,7 +224,7 @@ def test_AP_E5_second_active_enrolment_refused(client, owner, db):
 
 
 def test_AP_E5_submit_refused_when_the_person_was_enrolled_meanwhile(client, owner, db):
-    programme = _programme(owner)
+    programme = own_programme(owner)
     person = make_apprentice()
     draft = make_enrolment(EnrolmentState.DRAFT, programme=programme, apprentice=person)
     make_enrolment(EnrolmentState.SUBMITTED, apprentice=person)
@@ -266,7 +254,7 @@ def test_AP_E5_database_index_refuses_a_second_holding_row(db):
 def test_AP_E5_concurrent_submission_is_refused_by_the_index_with_the_rule(
         client, owner, db, monkeypatch):
     """Two requests pass the service's look-up at the same moment: the index decides."""
-    programme = _programme(owner)
+    programme = own_programme(owner)
     person = make_apprentice()
     draft = make_enrolment(EnrolmentState.DRAFT, programme=programme, apprentice=person)
     make_enrolment(EnrolmentState.SUBMITTED, apprentice=person)
@@ -283,7 +271,7 @@ def test_AP_E5_concurrent_submission_is_refused_by_the_index_with_the_rule(
 
 
 def test_AP_W2_submit_takes_a_seat_and_is_audited(client, owner, db):
-    programme = _programme(owner)
+    programme = own_programme(owner)
     draft = make_enrolment(EnrolmentState.DRAFT, programme=programme)
     response = client.post(f"/enterprise/enrolments/{draft.id}/submit")
     assert response.status_code == 302
@@ -297,7 +285,7 @@ def test_AP_W2_submit_takes_a_seat_and_is_audited(client, owner, db):
 
 
 def test_AP_W2_over_quota_single_submission_refused(client, owner, db):
-    programme = _programme(owner, planned_count=1)
+    programme = own_programme(owner, planned_count=1)
     make_enrolment(EnrolmentState.SUBMITTED, programme=programme)
     draft = make_enrolment(EnrolmentState.DRAFT, programme=programme)
     response = client.post(f"/enterprise/enrolments/{draft.id}/submit")
@@ -321,7 +309,7 @@ def test_AP_W2_guarded_counter_never_exceeds_the_headcount(app, db):
 
 
 def test_AP_W2_submit_all_drafts_is_all_or_nothing(client, owner, db):
-    programme = _programme(owner, planned_count=3)
+    programme = own_programme(owner, planned_count=3)
     make_enrolment(EnrolmentState.SUBMITTED, programme=programme)
     drafts = [make_enrolment(EnrolmentState.DRAFT, programme=programme) for _ in range(3)]
     response = client.post(f"/enterprise/programmes/{programme.id}/apprentices/submit")
@@ -337,7 +325,7 @@ def test_AP_W2_submit_all_drafts_is_all_or_nothing(client, owner, db):
 
 
 def test_AP_W2_submit_all_stops_at_an_ineligible_draft_and_submits_none(client, owner, db):
-    programme = _programme(owner)
+    programme = own_programme(owner)
     good = make_enrolment(EnrolmentState.DRAFT, programme=programme)
     make_enrolment(EnrolmentState.DRAFT, programme=programme, monthly_wage=100)
     response = client.post(f"/enterprise/programmes/{programme.id}/apprentices/submit")
@@ -348,7 +336,7 @@ def test_AP_W2_submit_all_stops_at_an_ineligible_draft_and_submits_none(client, 
 
 
 def test_AP_W4_returned_registration_is_edited_and_resubmitted(client, owner, db):
-    programme = _programme(owner)
+    programme = own_programme(owner)
     returned = make_enrolment(EnrolmentState.RETURNED, programme=programme, monthly_wage=6000)
     person = db.session.get(Apprentice, returned.apprentice_id)
     stored = (person.resident_id, person.mobile)
@@ -370,7 +358,7 @@ def test_AP_W4_returned_registration_is_edited_and_resubmitted(client, owner, db
 
 def test_C_ID1_correcting_the_id_on_edit_moves_the_registration_to_that_person(
         client, owner, db):
-    draft = make_enrolment(EnrolmentState.DRAFT, programme=_programme(owner))
+    draft = make_enrolment(EnrolmentState.DRAFT, programme=own_programme(owner))
     before = draft.apprentice_id
     corrected = resident_id()
     bad = client.post(f"/enterprise/enrolments/{draft.id}/edit",
@@ -385,7 +373,7 @@ def test_C_ID1_correcting_the_id_on_edit_moves_the_registration_to_that_person(
 
 
 def test_AP_W4_submitted_registration_cannot_be_edited(client, owner, db):
-    submitted = make_enrolment(EnrolmentState.SUBMITTED, programme=_programme(owner))
+    submitted = make_enrolment(EnrolmentState.SUBMITTED, programme=own_programme(owner))
     response = client.post(f"/enterprise/enrolments/{submitted.id}/edit",
                            data=registration_data(monthly_wage="9999"))
     assert response.status_code == 302
@@ -394,10 +382,10 @@ def test_AP_W4_submitted_registration_cannot_be_edited(client, owner, db):
 
 
 def test_AP_E5_same_person_twice_in_one_programme_refused(client, owner, db):
-    programme = _programme(owner)
+    programme = own_programme(owner)
     draft = make_enrolment(EnrolmentState.DRAFT, programme=programme)
     person = db.session.get(Apprentice, draft.apprentice_id)
-    response = _add(client, programme, resident_id=person.resident_id)
+    response = post_registration(client, programme, resident_id=person.resident_id)
     assert "重复报名" in response.get_data(as_text=True)
     assert _count(db, Enrolment) == 1
 

@@ -141,6 +141,8 @@ def test_AP_I2_licence_must_be_valid_for_the_whole_period(db, setting):
 @pytest.mark.parametrize(("level", "months", "reason", "refused"), [
     ("intermediate", 12, "", False),
     ("intermediate", 11, "", True),
+    ("intermediate", 6, "弹性学制，提前修满学分", False),
+    ("advanced", 12, "企业生产周期", False),
     ("intermediate", 18, "", True),
     ("intermediate", 18, "生产任务调整", False),
     ("advanced", 24, "", False),

@@ -47,6 +47,11 @@ def _review(client, change, decision, comment="", htmx=True):
                        data={"decision": decision, "comment": comment}, htmx=htmx)
 
 
+def _review_enrolment(client, enrolment, decision):
+    return client.post(f"/district/enrolments/{enrolment.id}/review",
+                       data={"decision": decision}, headers={"HX-Request": "true"})
+
+
 def _changes(enrolment):
     return _db.session.scalars(sa.select(StatusChange)
                                .where(StatusChange.enrolment_id == enrolment.id)).all()
@@ -122,7 +127,7 @@ def test_AP_P2_withdrawal_frees_the_seat(client, login, db):
     assert ("withdraw", "active", "withdrawn") in _audit("enrolment", enrolment.id)
 
 
-def test_AP_P2_transfer_moves_the_enrolment_atomically(client, login, db):
+def test_AP_P2_AP_W2_transfer_submits_a_new_registration_for_establishment(client, login, db):
     programme = make_programme(state=ReviewState.APPROVED)
     enrolment = make_enrolment(programme=programme)
     enterprise = db.session.get(Organisation, programme.enterprise_id)
@@ -138,10 +143,16 @@ def test_AP_P2_transfer_moves_the_enrolment_atomically(client, login, db):
     assert enrolment.state == EnrolmentState.TRANSFERRED and enrolment.ended_on == date(2026, 12, 1)
     assert (programme.enrolled_count, target.enrolled_count) == (0, 1)
     new = db.session.scalar(sa.select(Enrolment).where(Enrolment.programme_id == target.id))
-    assert new.apprentice_id == enrolment.apprentice_id and new.state == EnrolmentState.ACTIVE
-    assert new.established_on == date(2026, 12, 1) and new.enterprise_id == enrolment.enterprise_id
+    # Not established by the transfer: the district establishes it as any registration.
+    assert new.apprentice_id == enrolment.apprentice_id and new.state == EnrolmentState.SUBMITTED
+    assert new.established_on is None and new.agreement_id is None
+    assert new.enterprise_id == enrolment.enterprise_id
     assert ("transfer", "active", "transferred") in _audit("enrolment", enrolment.id)
-    assert ("transfer_in", None, "active") in _audit("enrolment", new.id)
+    assert ("transfer_in", None, "submitted") in _audit("enrolment", new.id)
+    # The old record keeps its history.
+    assert ("status_change_requested", None, None) in _audit("enrolment", enrolment.id)
+    refused = _review_enrolment(client, new, "approve").get_data(as_text=True)
+    assert "AP-A1" in refused
 
 
 def test_AP_P2_transfer_into_a_full_programme_is_refused_with_nothing_half_written(client, login, db):

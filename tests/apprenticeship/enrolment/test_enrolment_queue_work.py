@@ -1,0 +1,131 @@
+"""The district's apprentice queue for dozens a day (AP-N3, AP-W2, C-REV, C-PII, C-DIST):
+priority order, search, the whole-ID lookup by POST, "select all N matching", quick approval."""
+
+import re
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from portal.accounts import passwords
+from portal.models import (
+    Apprentice,
+    Enrolment,
+    EnrolmentState,
+    Organisation,
+    ReviewState,
+    Role,
+    User,
+)
+from portal.models.base import utcnow
+from tests.enrolment_factories import make_agreement, make_enrolment
+from tests.factories import make_user
+from tests.programme_factories import make_programme
+
+
+def _reviewer(login, district="110105"):
+    user = make_user(Role.DISTRICT, district=district)
+    login(user)
+    return user
+
+
+def _submitted(programme, agreed=True, **fields):
+    enrolment = make_enrolment(EnrolmentState.SUBMITTED, programme=programme, with_user=False,
+                               mentored=True, **fields)
+    if agreed:
+        make_agreement(programme, [enrolment])
+    return enrolment
+
+
+def _row_ids(body: str) -> list[int]:
+    return [int(i) for i in re.findall(r'<tr id="enrolment-(\d+)"', body)]
+
+
+def test_AP_N3_four_centres_enterprises_first_then_the_longest_waiting(client, login, db):
+    ordinary = make_programme(state=ReviewState.APPROVED)
+    priority = make_programme(state=ReviewState.APPROVED)
+    db.session.get(Organisation, priority.enterprise_id).four_centres = True
+    now = utcnow()
+    old = _submitted(ordinary, submitted_at=now - timedelta(days=9))
+    new = _submitted(ordinary, submitted_at=now - timedelta(days=1))
+    first = _submitted(priority, submitted_at=now - timedelta(days=2))
+    db.session.commit()
+    _reviewer(login)
+    body = client.get("/district/enrolments?status=submitted").get_data(as_text=True)
+    assert _row_ids(body) == [first.id, old.id, new.id]
+    assert "已等待 9 天" in body
+
+
+def test_queue_search_by_credit_code_and_id_tail(client, login, db):
+    programme = make_programme(state=ReviewState.APPROVED)
+    mine = _submitted(programme)
+    other = _submitted(make_programme(state=ReviewState.APPROVED))
+    code = db.session.get(Organisation, programme.enterprise_id).credit_code
+    tail = db.session.get(Apprentice, other.apprentice_id).resident_id[-4:]
+    _reviewer(login)
+    assert _row_ids(client.get(f"/district/enrolments?q={code}").get_data(as_text=True)) == [mine.id]
+    assert other.id in _row_ids(client.get(f"/district/enrolments?q={tail}").get_data(as_text=True))
+
+
+def test_C_PII_whole_id_lookup_is_posted_and_stays_out_of_the_address(client, login, db):
+    programme = make_programme(state=ReviewState.APPROVED)
+    wanted, _other = _submitted(programme), _submitted(programme)
+    number = db.session.get(Apprentice, wanted.apprentice_id).resident_id
+    _reviewer(login)
+    found = client.post("/district/enrolments/find", data={"resident_id": number}, htmx=True)
+    assert _row_ids(found.get_data(as_text=True)) == [wanted.id]
+    assert "HX-Push-Url" not in found.headers
+    page = client.get("/district/enrolments?status=submitted").get_data(as_text=True)
+    assert 'name="resident_id"' in page and 'method="post"' in page
+    # A whole number in the query string is not a filter.
+    listed = client.get(f"/district/enrolments?resident_id={number}").get_data(as_text=True)
+    assert len(_row_ids(listed)) == 2
+
+
+def test_AP_W2_select_all_matching_the_filter_approves_every_row_in_one_request(
+        client, login, db):
+    programme = make_programme(state=ReviewState.APPROVED, planned_count=60)
+    ready = [_submitted(programme) for _ in range(25)]
+    missing_agreement = _submitted(programme, agreed=False)
+    elsewhere = _submitted(make_programme(state=ReviewState.APPROVED, district="110108"))
+    _reviewer(login)
+    page = client.get(f"/district/enrolments?status=submitted&programme_id={programme.id}"
+                      "&per_page=20").get_data(as_text=True)
+    assert "通过全部 26 名符合筛选条件的学徒" in page
+    response = client.post("/district/enrolments/approve", htmx=True, data={
+        "all_matching": "1", "status": "submitted", "programme_id": programme.id})
+    assert response.status_code == 200
+    db.session.expire_all()
+    assert all(e.state == EnrolmentState.ACTIVE for e in ready)
+    assert missing_agreement.state == EnrolmentState.SUBMITTED  # reported on its row
+    assert elsewhere.state == EnrolmentState.SUBMITTED  # C-DIST: another district's
+    assert "AP-A1" in response.get_data(as_text=True)
+
+
+def test_AP_W2_approval_computes_no_password_hash(client, login, db, monkeypatch):
+    """Approval opens the trainee account without a password (issued later by the
+    enterprise), so an approval costs about what a return does."""
+    enrolment = _submitted(make_programme(state=ReviewState.APPROVED))
+
+    def refuse(_password):
+        raise AssertionError("argon2 inside an approval")
+
+    _reviewer(login)
+    monkeypatch.setattr(passwords, "hash_password", refuse)
+    monkeypatch.setattr("portal.apprenticeship.enrolment.trainee_accounts.hash_password", refuse)
+    response = client.post(f"/district/enrolments/{enrolment.id}/review",
+                           data={"decision": "approve"}, htmx=True)
+    assert response.status_code == 200
+    person = db.session.get(Apprentice, enrolment.apprentice_id)
+    account = db.session.get(User, person.user_id)
+    assert account.password_hash == passwords.UNUSABLE_PASSWORD
+    assert not passwords.verify_password(account.password_hash, "")
+    assert db.session.scalar(sa.select(Enrolment.state).where(
+        Enrolment.id == enrolment.id)) == EnrolmentState.ACTIVE
+
+
+def test_queue_keyboard_script_and_live_region_on_the_review_queue(client, login, db):
+    _submitted(make_programme(state=ReviewState.APPROVED))
+    _reviewer(login)
+    page = client.get("/district/enrolments").get_data(as_text=True)
+    assert "js/queue.js" in page and 'id="queue-announce"' in page and 'aria-live="polite"' in page
+    assert 'data-select-all="bulk-approve"' in page
