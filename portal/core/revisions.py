@@ -16,13 +16,18 @@ from portal.extensions import db
 from portal.models import Document, ReturnSnapshot
 
 Snapshot = Callable[[object], dict[str, str]]
+Labels = Callable[[object], list[str]]
 _SNAPSHOTS: dict[str, Snapshot] = {}
+_LABELS: dict[str, Labels] = {}
 RETURNED = "returned"  # the state every reviewable kind returns a record to
 SUBMITTED = "submitted"  # and the state a resubmission brings it back to
 
 
-def register(object_type: str, snapshot: Snapshot) -> None:
+def register(object_type: str, snapshot: Snapshot, labels: Labels) -> None:
+    """`snapshot(record)`: {label: shown value}; `labels(record)`: the same labels, without
+    reading anything (a return form offers them on every detail page a reviewer opens)."""
     _SNAPSHOTS[object_type] = snapshot
+    _LABELS[object_type] = labels
 
 
 def fields_of(object_type: str, obj) -> dict[str, str]:
@@ -124,7 +129,7 @@ def page_context(object_type: str, record, timeline, reviewing: bool) -> dict:
     context = {"revision": None, "pointable": [], "return_note": None, "pointed": []}
     if reviewing:
         context["revision"] = since_return(object_type, [record]).get(record.id)
-        context["pointable"] = list(fields_of(object_type, record))
+        context["pointable"] = _LABELS[object_type](record)
     elif state == RETURNED:
         context["return_note"] = next((e for e in reversed(timeline) if e.action == "return"),
                                       None)

@@ -14,8 +14,10 @@ from flask import flash, redirect, render_template, request
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
+from portal import rules
 from portal.core import audit, revisions
 from portal.core.access import can, get_or_404_for
+from portal.core.districts import all_districts
 from portal.core.errors import NotAllowed
 from portal.extensions import db, htmx
 from portal.models import Occupation, Organisation, OrgKind, ReviewState, institution_occupation
@@ -40,6 +42,7 @@ class OrgReviewView(RoleView):
     review: Callable | None = None
     review_action: str = ""  # the step's permission in can()
     default_status: ReviewState = ReviewState.SUBMITTED  # the queue opens on the step's work
+    city_wide: bool = False  # the centre's list: a district filter
 
 
 REVIEW_VIEWS = {
@@ -49,7 +52,7 @@ REVIEW_VIEWS = {
                               default_status=ReviewState.SUBMITTED),
     "center": OrgReviewView(blueprint="center", title="单位复核",
                             review=organisations.center_review, review_action="center_review",
-                            default_status=ReviewState.DISTRICT_APPROVED),
+                            default_status=ReviewState.DISTRICT_APPROVED, city_wide=True),
 }
 OWN_VIEWS = {name: RoleView(blueprint=name) for name in ("enterprise", "institution")}
 
@@ -62,26 +65,48 @@ def _status_arg(view: OrgReviewView) -> str:
     return status if status in {s.value for s in ReviewState} | {"all"} else view.default_status.value
 
 
-def status_counts() -> dict:
-    q = organisations_for(current_user).with_only_columns(Organisation.state, sa.func.count())
+def _filters(view: OrgReviewView) -> dict:
+    """Whitelisted filters: the state, the kind and (for the centre) the district."""
+    kind = request.args.get("kind", "")
+    district = request.args.get("district", "")
+    return {"status": _status_arg(view), "q": request.args.get("q", "").strip()[:60],
+            "kind": kind if kind in {k.value for k in OrgKind} else "",
+            "district": district[:6] if view.city_wide else ""}
+
+
+def _filtered(filters: dict) -> sa.Select:
+    q = organisations_for(current_user)
+    if filters["status"] != "all":
+        q = q.where(Organisation.state == filters["status"])
+    if filters["kind"]:
+        q = q.where(Organisation.kind == filters["kind"])
+    if filters["district"]:
+        q = q.where(Organisation.district_code == filters["district"])
+    if filters["q"]:
+        q = q.where(sa.or_(Organisation.name.contains(filters["q"], autoescape=True),
+                           Organisation.credit_code == rules.normalise_identifier(filters["q"])))
+    return q
+
+
+def status_counts(filters: dict) -> dict:
+    """Per state, the organisations matching every filter but the state (counters and list agree)."""
+    q = _filtered({**filters, "status": "all"}).with_only_columns(Organisation.state,
+                                                                  sa.func.count())
     return dict(db.session.execute(q.group_by(Organisation.state)).all())
 
 
 def list_page():
     view = current_view(REVIEW_VIEWS)
-    status = _status_arg(view)
-    kind = request.args.get("kind", "")
-    q = organisations_for(current_user).options(joinedload(Organisation.district))
-    if status != "all":
-        q = q.where(Organisation.state == status)
-    if kind in {k.value for k in OrgKind}:
-        q = q.where(Organisation.kind == kind)
+    filters = _filters(view)
+    q = _filtered(filters).options(joinedload(Organisation.district))
     # AP-N3: four-centres enterprises first, never excluding others.
     q = q.order_by(Organisation.four_centres.desc(), Organisation.submitted_at, Organisation.id)
     page = paginate(q)
     return page_or_block(
-        LIST_TEMPLATE, "results", page=page, view=view, counts=status_counts(),
-        status=status, kind=kind, states=list(ReviewState), kinds=list(OrgKind),
+        LIST_TEMPLATE, "results", page=page, view=view, counts=status_counts(filters),
+        status=filters["status"], kind=filters["kind"], district=filters["district"],
+        q=filters["q"], states=list(ReviewState), kinds=list(OrgKind),
+        districts=all_districts() if view.city_wide else [],
         revised=_revised(view, page.items),
     )
 
@@ -98,8 +123,10 @@ def counts():
     if not htmx:
         return list_page()
     view = current_view(REVIEW_VIEWS)
-    return page_or_block(LIST_TEMPLATE, "counts", view=view, counts=status_counts(),
-                         states=list(ReviewState), status=_status_arg(view))
+    filters = _filters(view)
+    return page_or_block(LIST_TEMPLATE, "counts", view=view, counts=status_counts(filters),
+                         states=list(ReviewState), status=filters["status"],
+                         kind=filters["kind"], district=filters["district"])
 
 
 def detail(org_id: int):

@@ -241,4 +241,9 @@ def snapshot(org: Organisation) -> dict[str, str]:
     return fields
 
 
-revisions.register(OBJECT_TYPE, snapshot)
+def snapshot_labels(org: Organisation) -> list[str]:
+    labels = [*editable_fields(org.kind).values(), LICENCE_FILE]
+    return labels + [OCCUPATIONS] if org.kind == OrgKind.INSTITUTION else labels
+
+
+revisions.register(OBJECT_TYPE, snapshot, snapshot_labels)

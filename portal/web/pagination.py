@@ -85,3 +85,15 @@ def paginate_rows(q: sa.Select) -> ListPage:
     total = db.session.scalar(sa.select(sa.func.count()).select_from(q.order_by(None).subquery()))
     rows = db.session.execute(q.limit(per_page).offset((page - 1) * per_page)).all()
     return ListPage(items=rows, page=page, per_page=per_page, total=total or 0)
+
+
+def paginate_keyed(ids: sa.Select, load) -> ListPage:
+    """A page of a long ordered list in two steps: the page's ids (`ids` selects only the
+    primary key, with the list's filters and order), then `load(ids)` by primary key, in
+    that order. The database then sorts and cuts the bare list and joins what a row shows
+    for the page alone (PostgreSQL joins before it sorts)."""
+    page = paginate_rows(ids)
+    keys = [row[0] for row in page.items]
+    loaded = {obj.id: obj for obj in load(keys)} if keys else {}
+    page.items = [loaded[key] for key in keys if key in loaded]
+    return page

@@ -269,7 +269,7 @@ def test_centre_list_has_counts_and_inline_forms(client, login, db):
     org = make_org(district="110108", state=ReviewState.DISTRICT_APPROVED)
     login(make_user(Role.CENTER))
     page = client.get("/center/organisations").get_data(as_text=True)
-    assert 'hx-get="/center/organisations/counts"' in page
+    assert 'hx-get="/center/organisations/counts?status=district_approved"' in page
     assert f'hx-post="/center/organisations/{org.id}/review"' in page
     assert f'<label for="comment-{org.id}" class="visually-hidden">' in page
     response = client.post(f"/center/organisations/{org.id}/review",

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask import abort, flash, redirect, request
 from flask_login import current_user
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import joinedload
 
 from portal import rules
 from portal.apprenticeship.enrolment import services as svc
@@ -39,7 +39,7 @@ from portal.models import (
 )
 from portal.web.commit import commit_or_refuse
 from portal.web.converters import db_int, db_int_or_none
-from portal.web.pagination import kept_query, paginate
+from portal.web.pagination import kept_query, paginate_keyed
 from portal.web.render import page_or_block, toast
 from portal.web.routes import RoleView, current_view
 
@@ -51,7 +51,11 @@ EVENT = "enrolmentReviewed"
 # query string it would end up in the address bar (hx-push-url) and in server logs.
 _ID_TAIL = 4
 BULK_MAX = 500  # "select all N matching": one request approves at most this many
-_ENTERPRISE = aliased(Organisation, name="queue_enterprise")
+# AP-N3: the enterprise's priority as a per-row look-up by primary key, so that neither the
+# count nor the filters join the organisations.
+_FOUR_CENTRES = (sa.select(Organisation.four_centres)
+                 .where(Organisation.id == Enrolment.enterprise_id)
+                 .correlate(Enrolment).scalar_subquery())
 
 
 @dataclass(frozen=True)
@@ -126,9 +130,7 @@ def _search(q: str) -> sa.ColumnElement[bool]:
 
 
 def filtered(filters: dict) -> sa.Select:
-    # The person comes with the page (joinedload); the count joins them only for a search.
-    q = (enrolments_for(current_user).options(joinedload(Enrolment.apprentice))
-         .join(_ENTERPRISE, _ENTERPRISE.id == Enrolment.enterprise_id))
+    q = enrolments_for(current_user)
     if filters["status"] != "all":
         q = q.where(Enrolment.state == filters["status"])
     if filters["programme_id"]:
@@ -142,7 +144,7 @@ def filtered(filters: dict) -> sa.Select:
             Apprentice.resident_id == filters["resident_id"])))
     # AP-N3: four-centres enterprises first, never excluding others; then the oldest
     # submission first, drafts last.
-    return q.order_by(_ENTERPRISE.four_centres.desc(), Enrolment.submitted_at.asc().nulls_last(),
+    return q.order_by(_FOUR_CENTRES.desc(), Enrolment.submitted_at.asc().nulls_last(),
                       Enrolment.id)
 
 
@@ -171,10 +173,18 @@ def programme_choices(status: str) -> list[tuple[int, str]]:
             for pid, org, occupation, level, start in rows]
 
 
+def _load_rows(ids: list[int]) -> list[Enrolment]:
+    return list(db.session.scalars(eager(sa.select(Enrolment))
+                                   .options(joinedload(Enrolment.apprentice))
+                                   .where(Enrolment.id.in_(ids))))
+
+
 def queue_page(filters: dict | None = None, **extra):
     role = view()
     filters = filters or queue_filters(role.default_status)
-    page = paginate(eager(filtered(filters)))
+    # The page's ids first, then its rows with what they show: the AP-N3 order (by the
+    # enterprise) would otherwise join every enrolment of the district before the cut.
+    page = paginate_keyed(filtered(filters).with_only_columns(Enrolment.id), _load_rows)
     revised = revisions.since_return(svc.OBJECT_TYPE, page.items) if role.reviews else {}
     return page_or_block(QUEUE_TEMPLATE, "results", page=page, view=role, filters=filters,
                          revised=revised,

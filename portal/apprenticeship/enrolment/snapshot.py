@@ -24,21 +24,26 @@ def _agreement(agreement_id: int | None) -> str:
     return f"{kind}，签订于 {agreement.signed_on}；{revisions.describe_files([agreement.document_id])}"
 
 
+LABELS = ["姓名", "居民身份证号码", "手机号码", "劳动合同", "在本市缴纳社会保险", "招用类型",
+          "劳务派遣人员", "培训期间月工资（元）", "企业导师", "培训机构教师", "培训协议"]
+
+
 def snapshot(enrolment: Enrolment) -> dict[str, str]:
     person = db.session.get(Apprentice, enrolment.apprentice_id)
-    return {
-        "姓名": enrolment.stated_name or person.name,
-        "居民身份证号码": rules.mask_resident_id(person.resident_id),
-        "手机号码": rules.mask_mobile(enrolment.stated_mobile or person.mobile),
-        "劳动合同": f"{enrolment.contract_start} — {enrolment.contract_end or '无固定期限'}",
-        "在本市缴纳社会保险": "是" if enrolment.insured_in_beijing else "否",
-        "招用类型": rules.HIRE_TYPES.get(enrolment.hire_type, enrolment.hire_type),
-        "劳务派遣人员": "是" if enrolment.dispatched else "否",
-        "培训期间月工资（元）": str(enrolment.monthly_wage),
-        "企业导师": _mentor(enrolment.enterprise_mentor_id),
-        "培训机构教师": _mentor(enrolment.teacher_id),
-        "培训协议": _agreement(enrolment.agreement_id),
-    }
+    values = [
+        enrolment.stated_name or person.name,
+        rules.mask_resident_id(person.resident_id),
+        rules.mask_mobile(enrolment.stated_mobile or person.mobile),
+        f"{enrolment.contract_start} — {enrolment.contract_end or '无固定期限'}",
+        "是" if enrolment.insured_in_beijing else "否",
+        rules.HIRE_TYPES.get(enrolment.hire_type, enrolment.hire_type),
+        "是" if enrolment.dispatched else "否",
+        str(enrolment.monthly_wage),
+        _mentor(enrolment.enterprise_mentor_id),
+        _mentor(enrolment.teacher_id),
+        _agreement(enrolment.agreement_id),
+    ]
+    return dict(zip(LABELS, values, strict=True))
 
 
-revisions.register(OBJECT_TYPE, snapshot)
+revisions.register(OBJECT_TYPE, snapshot, lambda _enrolment: list(LABELS))

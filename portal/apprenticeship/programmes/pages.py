@@ -136,8 +136,11 @@ def occupations_in_scope() -> list[Occupation]:
         sa.select(Occupation).where(Occupation.id.in_(used)).order_by(Occupation.code)))
 
 
-def status_counts() -> dict:
-    q = programmes_for(current_user).with_only_columns(Programme.state, sa.func.count())
+def status_counts(view: ProgrammeView, filters: dict) -> dict:
+    """Per state, the programmes matching every filter but the state: the counters and the
+    list agree."""
+    q = (filtered(view, {**filters, "status": "all"})
+         .with_only_columns(Programme.state, sa.func.count()).order_by(None))
     return dict(db.session.execute(q.group_by(Programme.state)).all())
 
 
@@ -153,7 +156,7 @@ def list_page():
     page = paginate(filtered(view, filters).options(*eager))
     return page_or_block(
         QUEUE_TEMPLATE, "results", page=page, view=view, filters=filters,
-        counts=status_counts(), states=list(ReviewState),
+        counts=status_counts(view, filters), states=list(ReviewState),
         occupations=occupations_in_scope(),
         districts=all_districts() if view.city_wide else [],
         urgent=_urgent_flags(page.items), guidance=_guidance(page.items),
@@ -172,8 +175,10 @@ def counts():
     if not htmx:
         return list_page()
     view = current_view(VIEWS)
-    return page_or_block(QUEUE_TEMPLATE, "counts", view=view, counts=status_counts(),
-                         states=list(ReviewState), filters=queue_filters(view))
+    filters = queue_filters(view)
+    return page_or_block(QUEUE_TEMPLATE, "counts", view=view,
+                         counts=status_counts(view, filters), states=list(ReviewState),
+                         filters=filters)
 
 
 

@@ -306,4 +306,5 @@ def snapshot(programme: Programme) -> dict[str, str]:
     return fields
 
 
-revisions.register(OBJECT_TYPE, snapshot)
+revisions.register(OBJECT_TYPE, snapshot,
+                   lambda _programme: [*PLAN_LABELS.values(), AGREEMENT_FILE, ENTRUSTMENT_FILE])

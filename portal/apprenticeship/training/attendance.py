@@ -352,6 +352,13 @@ def _enrolled_on(day) -> sa.ColumnElement[bool]:
     )
 
 
+# Built once: a fresh alias per query costs SQLAlchemy a new cache key, so every attendance
+# count would be compiled again.
+_SUSPENSION = aliased(StatusChange, name="suspension")
+_RESUMPTION = aliased(StatusChange, name="resumption")
+_DATED = aliased(StatusChange, name="dated_suspension")
+
+
 def _on_leave(day) -> sa.ColumnElement[bool]:
     """AP-P2: an approved leave covers `day` (a leave reported back ends the day before)."""
     return sa.exists().where(
@@ -366,7 +373,7 @@ def _on_leave(day) -> sa.ColumnElement[bool]:
 def _suspended_on(day) -> sa.ColumnElement[bool]:
     """AP-P2: an approved suspension took effect on or before `day`, with no approved
     resumption effective after it and on or before `day`."""
-    suspension, resumption = aliased(StatusChange), aliased(StatusChange)
+    suspension, resumption = _SUSPENSION, _RESUMPTION
     resumed = sa.exists().where(
         resumption.enrolment_id == Enrolment.id, resumption.kind == StatusChangeKind.RESUME,
         resumption.state == ChangeState.APPROVED,
@@ -381,7 +388,7 @@ def _suspended_on(day) -> sa.ColumnElement[bool]:
 def _suspension_dated() -> sa.ColumnElement[bool]:
     """A suspended enrolment whose suspension has a date (a status change): it counts on the
     days before it; one without (imported history) is left out of every session."""
-    suspension = aliased(StatusChange)
+    suspension = _DATED
     return sa.exists().where(
         suspension.enrolment_id == Enrolment.id, suspension.kind == StatusChangeKind.SUSPEND,
         suspension.state == ChangeState.APPROVED,

@@ -1,0 +1,43 @@
+"""Queues for dozens a day: the counters count what the filtered list shows (C-REV, C-DIST)."""
+
+import re
+
+from portal.models import OrgKind, ReviewState, Role
+from tests.factories import make_org, make_user
+from tests.programme_factories import make_programme
+
+
+def test_C_DIST_centre_organisation_list_filters_by_district_and_counts_agree(client, login):
+    for district in ("110105", "110105", "110108"):
+        make_org(district=district, state=ReviewState.DISTRICT_APPROVED)
+    make_org(OrgKind.INSTITUTION, district="110105", state=ReviewState.DISTRICT_APPROVED)
+    login(make_user(Role.CENTER))
+    body = client.get("/center/organisations?district=110108").get_data(as_text=True)
+    assert len(re.findall(r'<tr id="organisation-\d+"', body)) == 1
+    assert re.search(r"<strong>1</strong><span>" + ReviewState.DISTRICT_APPROVED.label, body)
+    chaoyang = client.get("/center/organisations?district=110105&kind=enterprise").get_data(
+        as_text=True)
+    rows = len(re.findall(r'<tr id="organisation-\d+"', chaoyang))
+    assert rows == 2
+    assert re.search(r"<strong>2</strong><span>" + ReviewState.DISTRICT_APPROVED.label, chaoyang)
+
+
+def test_C_REV_programme_counters_follow_the_district_filter(client, login):
+    make_programme(state=ReviewState.DISTRICT_APPROVED, district="110105")
+    make_programme(state=ReviewState.DISTRICT_APPROVED, district="110108")
+    make_programme(state=ReviewState.DISTRICT_APPROVED, district="110108")
+    login(make_user(Role.CENTER))
+    body = client.get("/center/programmes?district=110108&status=district_approved").get_data(
+        as_text=True)
+    assert len(re.findall(r'<tr id="programme-\d+"', body)) == 2
+    assert re.search(r"<strong>2</strong><span>" + ReviewState.DISTRICT_APPROVED.label, body)
+    assert "district=110108" in body[body.index('id="queue-counts"'):][:2000]
+
+
+def test_C_REV_organisation_queue_searches_name_and_credit_code(client, login):
+    wanted = make_org(state=ReviewState.SUBMITTED, name="北京星河精密机械有限公司")
+    make_org(state=ReviewState.SUBMITTED)
+    login(make_user(Role.DISTRICT, district="110105"))
+    for q in ("星河精密", wanted.credit_code):
+        body = client.get(f"/district/organisations?q={q}").get_data(as_text=True)
+        assert re.findall(r'<tr id="organisation-(\d+)"', body) == [str(wanted.id)]
