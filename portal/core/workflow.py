@@ -6,13 +6,14 @@ record (seats, the student record, applying a change of status) stay in that dom
 service, around the call.
 """
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal
 
 import sqlalchemy as sa
 
+from portal import rules
 from portal.core import audit, revisions
 from portal.core.access import can
 from portal.core.errors import NotAllowed, ServiceError, StateConflict
@@ -198,3 +199,24 @@ def chain_reviewer(workflow: Workflow, step: str):
 
     review.__name__ = f"{step}_review"
     return review
+
+
+@dataclass
+class BulkResult:
+    approved: list[int] = field(default_factory=list)
+    refused: dict[int, str] = field(default_factory=dict)  # record id → why (shown on its row)
+
+
+def decide_each(decide: Callable[[object], object], records: Iterable) -> BulkResult:
+    """C-REV bulk approval: each record through its own decision, per-record results. Every
+    refusal is raised before anything of that record is written (the checks, then one guarded
+    UPDATE), so the others go ahead in the same transaction."""
+    result = BulkResult()
+    for record in records:
+        try:
+            decide(record)
+        except (ServiceError, rules.RuleViolation) as err:
+            result.refused[record.id] = getattr(err, "message", None) or str(err)
+        else:
+            result.approved.append(record.id)
+    return result

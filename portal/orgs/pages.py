@@ -26,7 +26,7 @@ from portal.orgs.access import organisations_for
 from portal.orgs.forms import EDIT_FORMS
 from portal.web import review as review_actions
 from portal.web.commit import commit_or_refuse
-from portal.web.pagination import paginate
+from portal.web.pagination import kept_query, paginate
 from portal.web.render import page_or_block
 from portal.web.routes import GET, GET_POST, POST, RoleView, Route, RouteTable, current_view
 from portal.worklist import worklist_for
@@ -95,7 +95,7 @@ def status_counts(filters: dict) -> dict:
     return dict(db.session.execute(q.group_by(Organisation.state)).all())
 
 
-def list_page():
+def list_page(row_errors: dict[int, str] | None = None):
     view = current_view(REVIEW_VIEWS)
     filters = _filters(view)
     q = _filtered(filters).options(joinedload(Organisation.district))
@@ -107,8 +107,28 @@ def list_page():
         status=filters["status"], kind=filters["kind"], district=filters["district"],
         q=filters["q"], states=list(ReviewState), kinds=list(OrgKind),
         districts=all_districts() if view.city_wide else [],
-        revised=_revised(view, page.items),
+        revised=_revised(view, page.items), row_errors=row_errors or {},
     )
+
+
+def bulk_approve():
+    """C-REV: approve the ticked organisations, or all those waiting that match the filter."""
+    view = current_view(REVIEW_VIEWS)
+
+    def matching() -> list[int]:
+        filters = {**_filters(view), "status": view.default_status.value}
+        return list(db.session.scalars(_filtered(filters).with_only_columns(Organisation.id)
+                                       .order_by(Organisation.id)
+                                       .limit(review_actions.BULK_MAX)))
+
+    def in_scope(ids: list[int]) -> list[Organisation]:
+        return list(db.session.scalars(organisations_for(current_user)
+                                       .where(Organisation.id.in_(ids)).order_by(Organisation.id)))
+
+    return review_actions.bulk_approve(
+        view.review, in_scope, matching, noun="单位", unit="家", event="organisationReviewed",
+        list_url=view.url("organisations", **kept_query()),
+        render_results=lambda refused: list_page(row_errors=refused))
 
 
 def _revised(view: OrgReviewView, items) -> dict:
@@ -221,6 +241,7 @@ def submit():
 REVIEW_ROUTES: tuple[Route, ...] = (
     ("/organisations", "organisations", list_page, GET),
     ("/organisations/counts", "organisation_counts", counts, GET),
+    ("/organisations/approve", "bulk_approve_organisations", bulk_approve, POST),
     ("/organisations/<int:org_id>", "organisation", detail, GET),
     ("/organisations/<int:org_id>/review", "review_organisation", decide, POST),
 )

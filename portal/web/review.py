@@ -10,9 +10,10 @@ from enum import StrEnum
 from flask import Response, abort, flash, redirect, request
 from flask_login import current_user
 
-from portal.core.workflow import Decision
-from portal.extensions import htmx
+from portal.core.workflow import Decision, decide_each
+from portal.extensions import db, htmx
 from portal.web.commit import commit_or_refuse
+from portal.web.converters import db_int_or_none
 from portal.web.render import toast
 
 # The decisions a queue accepts, each with the verb of its buttons and messages. Queues that
@@ -55,3 +56,48 @@ def decide(step_fn: Callable, obj, *, label: str, event: str,
 
 def _same_site(url: str | None) -> bool:
     return bool(url) and url.startswith(request.host_url)
+
+
+# --- Bulk approval: select on the page, or every record matching the filter (C-REV) -------
+
+BULK_MAX = 500  # one request approves at most this many
+
+
+def posted_ids() -> list[int]:
+    """The ticked rows' ids (forged or out-of-range values dropped), at most BULK_MAX."""
+    return sorted({db_int_or_none(i) for i in request.form.getlist("ids")} - {None})[:BULK_MAX]
+
+
+def bulk_approve(step_fn: Callable, load: Callable[[list[int]], list],
+                 matching: Callable[[], list[int]], *, noun: str, unit: str, event: str,
+                 list_url: str, render_results: Callable[[dict[int, str]], Response],
+                 approved_note: str = ""):
+    """Approve the ticked rows, or (`all_matching`) every row `matching()` the list's filter,
+    with `step_fn(actor, record, Decision.APPROVE)`; per-row results, one commit.
+
+    `load(ids)` reads the records in the user's scope: an id it does not return (forged, of
+    another district) is a 404 and nothing is changed. Return and reject stay one by one.
+    """
+    ids = sorted(matching())[:BULK_MAX] if request.form.get("all_matching") == "1" else posted_ids()
+    if not ids:
+        return _bulk_done(f"请先勾选要通过的{noun}", "error", {}, event, list_url, render_results)
+    records = load(ids)
+    if len(records) != len(ids):
+        abort(404)
+    result = decide_each(lambda record: step_fn(current_user, record, Decision.APPROVE), records)
+    db.session.commit()
+    message = f"已通过 {len(result.approved)} {unit}{approved_note}"
+    if result.refused:
+        message += f"；{len(result.refused)} {unit}未通过，原因见对应行"
+    return _bulk_done(message, "success" if result.approved else "error", result.refused,
+                      event, list_url, render_results)
+
+
+def _bulk_done(message, level, refused, event, list_url, render_results):
+    if not htmx:
+        flash(message, level)
+        for record_id, why in refused.items():
+            flash(f"#{record_id}：{why}", "error")
+        return redirect(list_url)
+    return toast(render_results(refused), message,
+                 event=event if level == "success" else None, level=level)

@@ -37,8 +37,9 @@ from portal.models import (
     ReviewState,
     TrainingAgreement,
 )
+from portal.web import review as review_actions
 from portal.web.commit import commit_or_refuse
-from portal.web.converters import db_int, db_int_or_none
+from portal.web.converters import db_int
 from portal.web.pagination import kept_query, paginate_keyed
 from portal.web.render import page_or_block, toast
 from portal.web.routes import RoleView, current_view
@@ -249,40 +250,25 @@ def find_by_id():
 
 def _matching_ids() -> list[int]:
     """"Select all N matching this filter": the filter's submitted rows, re-read now."""
-    filters = queue_filters(EnrolmentState.SUBMITTED.value, request.form)
-    filters["status"] = EnrolmentState.SUBMITTED.value
-    return [e.id for e in db.session.scalars(filtered(filters).limit(BULK_MAX))]
+    filters = {**queue_filters(EnrolmentState.SUBMITTED.value),
+               "status": EnrolmentState.SUBMITTED.value}
+    q = filtered(filters).with_only_columns(Enrolment.id).limit(review_actions.BULK_MAX)
+    return list(db.session.scalars(q))
+
+
+def _in_scope(ids: list[int]) -> list[Enrolment]:
+    return list(db.session.scalars(enrolments_for(current_user).where(Enrolment.id.in_(ids))
+                                   .order_by(Enrolment.id)))
 
 
 def bulk_approve():
     """Approve the ticked rows, or every row matching the filter, in one request; per-row
-    results (see services.approve_many)."""
-    if request.form.get("all_matching") == "1":
-        ids = sorted(_matching_ids())
-    else:
-        ids = sorted({db_int_or_none(i) for i in request.form.getlist("ids")} - {None})[:BULK_MAX]
-    if not ids:
-        return _bulk_done("请先勾选要通过的学徒", "error", {})
-    chosen = list(db.session.scalars(enrolments_for(current_user).where(Enrolment.id.in_(ids))
-                                     .order_by(Enrolment.id)))
-    if len(chosen) != len(ids):
-        abort(404)  # a forged or out-of-district id: nothing is changed
-    result = svc.approve_many(current_user, chosen)
-    db.session.commit()
-    message = f"已通过 {len(result.approved)} 人，学籍已建立"
-    if result.refused:
-        message += f"；{len(result.refused)} 人未通过，原因见对应行"
-    return _bulk_done(message, "success" if result.approved else "error", result.refused)
-
-
-def _bulk_done(message: str, level: str, refused: dict[int, str]):
-    if not htmx:
-        flash(message, level)
-        for enrolment_id, why in refused.items():
-            flash(f"#{enrolment_id}：{why}", "error")
-        return redirect(view().url("enrolments", **kept_query()))
-    response = queue_page(row_errors=refused)
-    return toast(response, message, event=EVENT if level == "success" else None, level=level)
+    results (web.review.bulk_approve)."""
+    return review_actions.bulk_approve(
+        lambda actor, enrolment, decision: svc.district_review(actor, enrolment, decision),
+        _in_scope, _matching_ids, noun="学徒", unit="人", approved_note="，学籍已建立",
+        event=EVENT, list_url=view().url("enrolments", **kept_query()),
+        render_results=lambda refused: queue_page(row_errors=refused))
 
 
 # ------------------------------------------------------------------------------ detail

@@ -22,7 +22,6 @@ names neither the other enterprise nor its programme. Each enterprise sees only 
 enrolments (contract, wage, history) through ``access.enrolments_for``.
 """
 
-from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
@@ -41,7 +40,14 @@ from portal.clock import today  # today is part of this module's API (tests use 
 from portal.core import audit
 from portal.core.access import can
 from portal.core.errors import NotAllowed, ServiceError, StateConflict
-from portal.core.workflow import Decision, Transition, Workflow, decision_action
+from portal.core.workflow import (
+    BulkResult,
+    Decision,
+    Transition,
+    Workflow,
+    decide_each,
+    decision_action,
+)
 from portal.extensions import db
 from portal.models import (
     HOLDING_STATES,
@@ -381,24 +387,6 @@ def adopt_statement(actor, enrolment: Enrolment, person: Apprentice) -> None:
         audit.record(actor, OBJECT_TYPE, enrolment.id, "update_person", comment="；".join(changes))
 
 
-@dataclass
-class BulkResult:
-    approved: list[int]
-    refused: dict[int, str]  # enrolment id → why (the row keeps its message)
-
-
 def approve_many(actor, enrolments: list[Enrolment], *, day: date | None = None) -> BulkResult:
-    """Approve a selection, each row through ``district_review``; per-row results.
-
-    A refused row (no agreement, already handled, a rule) is refused before anything of it
-    is written, so the others go ahead in the same transaction.
-    """
-    result = BulkResult([], {})
-    for enrolment in enrolments:
-        try:
-            district_review(actor, enrolment, Decision.APPROVE, day=day)
-        except (ServiceError, rules.RuleViolation) as err:
-            result.refused[enrolment.id] = getattr(err, "message", None) or str(err)
-        else:
-            result.approved.append(enrolment.id)
-    return result
+    """Approve a selection, each row through ``district_review``; per-row results."""
+    return decide_each(lambda e: district_review(actor, e, Decision.APPROVE, day=day), enrolments)

@@ -25,7 +25,7 @@ from portal.web import review as review_actions
 from portal.web.commit import commit_or_refuse
 from portal.web.converters import db_int
 from portal.web.live_check import require_fragment_request
-from portal.web.pagination import paginate
+from portal.web.pagination import kept_query, paginate
 from portal.web.render import page_or_block
 from portal.web.routes import GET, GET_POST, POST, RoleView, Route, RouteTable, current_view
 
@@ -144,7 +144,7 @@ def status_counts(view: ProgrammeView, filters: dict) -> dict:
     return dict(db.session.execute(q.group_by(Programme.state)).all())
 
 
-def list_page():
+def list_page(row_errors: dict[int, str] | None = None):
     view = current_view(VIEWS)
     filters = queue_filters(view)
     # The enterprise comes through the filter's own join: one join of organisation fewer.
@@ -160,8 +160,28 @@ def list_page():
         occupations=occupations_in_scope(),
         districts=all_districts() if view.city_wide else [],
         urgent=_urgent_flags(page.items), guidance=_guidance(page.items),
-        revised=_revised(view, page.items),
+        revised=_revised(view, page.items), row_errors=row_errors or {},
     )
+
+
+def bulk_approve():
+    """C-REV: approve the ticked plans, or all those waiting for this step that match the
+    filter (each through the step's own review, so a refused one is named on its row)."""
+    view = current_view(VIEWS)
+
+    def matching() -> list[int]:
+        filters = {**queue_filters(view), "status": view.default_status.value}
+        return list(db.session.scalars(filtered(view, filters).with_only_columns(Programme.id)
+                                       .limit(review_actions.BULK_MAX)))
+
+    def in_scope(ids: list[int]) -> list[Programme]:
+        return list(db.session.scalars(programmes_for(current_user)
+                                       .where(Programme.id.in_(ids)).order_by(Programme.id)))
+
+    return review_actions.bulk_approve(
+        view.review, in_scope, matching, noun="培训项目", unit="个", event="programmeReviewed",
+        list_url=view.url("programmes", **kept_query()),
+        render_results=lambda refused: list_page(row_errors=refused))
 
 
 def _revised(view: ProgrammeView, items) -> dict:
@@ -353,6 +373,7 @@ _LIST: tuple[Route, ...] = (
 # The review queue of a step (district, then centre).
 _REVIEW: tuple[Route, ...] = _LIST + (
     ("/programmes/counts", "programme_counts", counts, GET),
+    ("/programmes/approve", "bulk_approve_programmes", bulk_approve, POST),
     ("/programmes/<int:programme_id>/review", "review_programme", decide, POST),
 )
 ROUTES: RouteTable = {
