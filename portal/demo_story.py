@@ -3,8 +3,9 @@
 In 朝阳区 (精工's 铣工 class, 云帆's 烹调 class) about thirty apprentices wait for the district
 (some returned, one corrected and resubmitted), eight are in training with both mentors, credits and a class session today
 with check-ins, leave requests and changes of status wait for a decision, and one
-enterprise trains another's apprentices under an entrustment (AP-N4). Every record is made
-through the services a user would call, so timelines and audit rows are the real ones.
+enterprise trains another's apprentices under an entrustment (AP-N4). Records are made
+through the services a user would call, so timelines and audit rows are the real ones (the
+programmes themselves, and the entrustment's agreement file, are seeded directly).
 Idempotent: the records are made once; today's class session once a day.
 """
 
@@ -17,6 +18,7 @@ from portal.apprenticeship.enrolment import agreements
 from portal.apprenticeship.enrolment import services as enrolments
 from portal.apprenticeship.enrolment.checks import Registration
 from portal.apprenticeship.mentors import services as mentors
+from portal.apprenticeship.programmes import services as programmes
 from portal.apprenticeship.status import services as status_changes
 from portal.apprenticeship.training import attendance, credits, leave
 from portal.city.identity import Identities
@@ -85,8 +87,10 @@ def _seed_records(machining: Programme, cooking: Programme) -> None:
     employer, partner = _user("qiye"), _user("qiye2")
     district, school = _user("chaoyang"), _user("jigou")
     people = _People()
-    # AP-N4: 云帆 (a medium enterprise) entrusts its 烹调 programme's training to 精工.
+    # AP-N4: 云帆 (a medium enterprise) entrusts its 烹调 programme's training to 精工, filed
+    # with the district as a submission files it (the demo holds no agreement file).
     cooking.entrusted_enterprise_id = employer.org_id
+    programmes.file_entrustment(partner, cooking)
 
     in_training = [enrolments.register(employer, machining, people.registration(ESTABLISHED_ON))
                    for _ in range(IN_TRAINING)]

@@ -123,7 +123,8 @@ def _change(city, programme, enrolment_id) -> None:
         enrolment_id=enrolment_id, district_code=programme["district_code"], kind=kind,
         reason="因工作调整申请学籍异动", effective_on=city.today + timedelta(days=7),
         extension_months=6 if kind == "extend" else None, target_programme_id=None,
-        state=state, decided_by_id=None, decided_at=None, comment=""))
+        state=state, decided_by_id=None, decided_at=None, comment="",
+        applied_at=city.now if state == "approved" else None))
     city.audit("status_change", enrolment_id, "status_change_requested",
                city.org_user[programme["enterprise_id"]], "enterprise", city.now, None,
                "submitted")

@@ -17,17 +17,24 @@ from portal.models import Document, ReturnSnapshot
 
 Snapshot = Callable[[object], dict[str, str]]
 Labels = Callable[[object], list[str]]
+Prefetch = Callable[[list], list]
 _SNAPSHOTS: dict[str, Snapshot] = {}
 _LABELS: dict[str, Labels] = {}
+_PREFETCH: dict[str, Prefetch] = {}
 RETURNED = "returned"  # the state every reviewable kind returns a record to
 SUBMITTED = "submitted"  # and the state a resubmission brings it back to
 
 
-def register(object_type: str, snapshot: Snapshot, labels: Labels) -> None:
-    """`snapshot(record)`: {label: shown value}; `labels(record)`: the same labels, without
-    reading anything (a return form offers them on every detail page a reviewer opens)."""
+def register(object_type: str, snapshot: Snapshot, labels: Labels,
+             prefetch: Prefetch | None = None) -> None:
+    """`snapshot(record)`: {label: shown value}, reading related rows with `session.get`;
+    `labels(record)`: the same labels, without reading anything (a return form offers them
+    on every detail page a reviewer opens); `prefetch(records)` loads what the snapshots of a
+    page of records read, in a constant number of queries (no N+1 on a queue)."""
     _SNAPSHOTS[object_type] = snapshot
     _LABELS[object_type] = labels
+    if prefetch is not None:
+        _PREFETCH[object_type] = prefetch
 
 
 def fields_of(object_type: str, obj) -> dict[str, str]:
@@ -91,6 +98,9 @@ def since_return(object_type: str, records: Iterable) -> dict[int, SinceReturn]:
     query for the snapshots, none when no record came back; fields read only for those."""
     records = [r for r in records if came_back(r)]
     snapshots = latest(object_type, [r.id for r in records])
+    records = [r for r in records if r.id in snapshots]
+    # The session's identity map holds rows weakly: keep what the prefetch loaded alive.
+    kept = _PREFETCH[object_type](records) if records and object_type in _PREFETCH else None
     result = {}
     for record in records:
         snapshot = snapshots.get(record.id)
@@ -101,16 +111,22 @@ def since_return(object_type: str, records: Iterable) -> dict[int, SinceReturn]:
         changes = [Change(label, snapshot.fields.get(label, "—"), now.get(label, "—"))
                    for label in labels if snapshot.fields.get(label) != now.get(label)]
         result[record.id] = SinceReturn(changes, list(snapshot.pointed or ()))
+    del kept
     return result
+
+
+def load_documents(document_ids: Iterable[int | None]) -> list[Document]:
+    """Into the session, in one query, the files snapshots describe (a prefetch's part)."""
+    ids = {i for i in document_ids if i}
+    return db.session.scalars(sa.select(Document).where(Document.id.in_(ids))).all() if ids else []
 
 
 def describe_files(document_ids: Iterable[int | None]) -> str:
     """Uploaded files as a field: name, size and upload time (a replaced file differs)."""
-    ids = [i for i in document_ids if i]
-    if not ids:
+    docs = [d for d in (db.session.get(Document, i) for i in sorted({i for i in document_ids if i}))
+            if d is not None]
+    if not docs:
         return "—"
-    docs = db.session.scalars(sa.select(Document).where(Document.id.in_(ids))
-                              .order_by(Document.id))
     return "；".join(f"{d.original_name}（{_size(d.size_bytes)}，{d.uploaded_at:%Y-%m-%d %H:%M}上传）"
                     for d in docs)
 

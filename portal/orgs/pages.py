@@ -146,7 +146,7 @@ def counts():
     filters = _filters(view)
     return page_or_block(LIST_TEMPLATE, "counts", view=view, counts=status_counts(filters),
                          states=list(ReviewState), status=filters["status"],
-                         kind=filters["kind"], district=filters["district"])
+                         kind=filters["kind"], district=filters["district"], q=filters["q"])
 
 
 def detail(org_id: int):

@@ -246,4 +246,5 @@ def snapshot_labels(org: Organisation) -> list[str]:
     return labels + [OCCUPATIONS] if org.kind == OrgKind.INSTITUTION else labels
 
 
-revisions.register(OBJECT_TYPE, snapshot, snapshot_labels)
+revisions.register(OBJECT_TYPE, snapshot, snapshot_labels,
+                   lambda orgs: revisions.load_documents(o.licence_document_id for o in orgs))

@@ -4,6 +4,7 @@ htmx gets the row back in place (plus a toast and, on success, the queue's event
 counters refresh); a plain POST without JavaScript flashes the outcome and redirects.
 """
 
+import inspect
 from collections.abc import Callable, Mapping
 from enum import StrEnum
 
@@ -40,7 +41,8 @@ def decide(step_fn: Callable, obj, *, label: str, event: str,
     inline = bool(htmx)
     # C-REV: the fields a return points at (detail pages only; record kinds that keep
     # return snapshots take them, core.revisions).
-    pointed = {"pointed": request.form.getlist("pointed")} if request.form.get("pointed") else {}
+    pointed = ({"pointed": request.form.getlist("pointed")}
+               if request.form.get("pointed") and _takes_pointed(step_fn) else {})
     outcome = commit_or_refuse(lambda: step_fn(current_user, obj, decision, comment, **pointed),
                                flash_error=not inline)
     if not outcome:
@@ -52,6 +54,10 @@ def decide(step_fn: Callable, obj, *, label: str, event: str,
         flash(message, "success")
         return redirect(request.referrer if _same_site(request.referrer) else list_url)
     return toast(render_row(None), message, event=event)
+
+
+def _takes_pointed(step_fn: Callable) -> bool:
+    return "pointed" in inspect.signature(step_fn).parameters
 
 
 def _same_site(url: str | None) -> bool:

@@ -9,7 +9,16 @@ from portal.apprenticeship.enrolment import services as enrolments
 from portal.apprenticeship.enrolment.checks import Registration
 from portal.apprenticeship.programmes import services as programmes
 from portal.core.workflow import Decision
-from portal.models import Apprentice, EnrolmentState, Organisation, ReviewState, Role
+from portal.models import (
+    Apprentice,
+    Document,
+    DocumentKind,
+    EnrolmentState,
+    Organisation,
+    ReviewState,
+    Role,
+    User,
+)
 from portal.orgs import services as organisations
 from tests.enrolment_factories import make_enrolment
 from tests.factories import PDF_BYTES, make_document, make_org, make_user, use_tmp_uploads
@@ -94,3 +103,50 @@ def test_C_REV_a_replaced_file_counts_as_a_changed_field(app, db, client, login,
     assert "仍未修改" not in section  # the file the reviewer pointed at was replaced
     snapshots = db.session.execute(sa.text("select count(*) from return_snapshot")).scalar()
     assert snapshots == 1
+
+
+def test_C_REV_changes_on_a_page_of_resubmissions_cost_no_query_per_row(db, client, login,
+                                                                       count_queries):
+    district = _district()
+    district_id = district.id
+
+    def resubmitted(n):
+        district = db.session.get(User, district_id)
+        for _ in range(n):
+            programme = make_programme(state=ReviewState.SUBMITTED)
+            doc = Document(kind=DocumentKind.COOPERATION_AGREEMENT,
+                           owner_org_id=programme.enterprise_id, district_code="110105",
+                           original_name="合作协议.pdf", stored_name=f"{programme.id}-a.pdf",
+                           content_type="application/pdf", size_bytes=2048, sha256="0" * 64)
+            db.session.add(doc)
+            db.session.flush()
+            programme.agreement_document_id = doc.id
+            programmes.district_review(district, programme, Decision.RETURN, "请补充")
+            programme.planned_count += 1
+            owner = make_user(Role.ENTERPRISE,
+                              org=db.session.get(Organisation, programme.enterprise_id))
+            programmes.WORKFLOW.apply(owner, programme, "submit")
+        db.session.commit()
+
+    login(district)
+    resubmitted(1)
+    db.session.expunge_all()  # a request starts with an empty session
+    with count_queries() as one:
+        client.get("/district/programmes?status=submitted")
+    resubmitted(4)
+    db.session.expunge_all()
+    with count_queries() as five:
+        body = client.get("/district/programmes?status=submitted").get_data(as_text=True)
+    assert body.count("重新提交：修改 1 项") == 5
+    assert len(five) == len(one), "\n".join(s[:150] for s in five)
+
+
+def test_C_REV_fields_posted_to_a_kind_without_snapshots_are_ignored(db, client, login):
+    from tests.enrolment_factories import make_status_change
+
+    change = make_status_change(make_enrolment(), "suspend")
+    login(_district())
+    response = client.post(f"/district/status-changes/{change.id}/review", htmx=True,
+                           data={"decision": "return", "comment": "请补充证明",
+                                 "pointed": ["生效日期"]})
+    assert response.status_code == 200

@@ -31,11 +31,14 @@ def enrolment_scope(user) -> sa.ColumnElement[bool]:
     return sa.false()
 
 
+_OWNERS_WORK = (EnrolmentState.DRAFT, EnrolmentState.RETURNED)
+
+
 def _entrusted_to(user) -> sa.ColumnElement[bool]:
     """AP-N4: registrations in programmes entrusted to the user's enterprise, once submitted
-    (a draft is the entrusting enterprise's work in progress, not yet someone to train)."""
+    (a draft or a returned one is the entrusting enterprise's work in progress)."""
     entrusted = sa.select(Programme.id).where(Programme.entrusted_enterprise_id == user.org_id)
-    return sa.and_(Enrolment.programme_id.in_(entrusted), Enrolment.state != EnrolmentState.DRAFT)
+    return sa.and_(Enrolment.programme_id.in_(entrusted), Enrolment.state.not_in(_OWNERS_WORK))
 
 
 def enrolments_for(user) -> sa.Select:
@@ -72,7 +75,7 @@ def is_trainee_of(user, enrolment: Enrolment) -> bool:
 
 def _trained_for_another(user, enrolment: Enrolment) -> bool:
     """AP-N4: the user's enterprise trains this apprentice for the enterprise that entrusted it."""
-    if user.role != Role.ENTERPRISE or enrolment.state == EnrolmentState.DRAFT:
+    if user.role != Role.ENTERPRISE or enrolment.state in _OWNERS_WORK:
         return False
     # Rosters load their programme first, so this is an identity-map hit, not a query.
     programme = db.session.get(Programme, enrolment.programme_id)

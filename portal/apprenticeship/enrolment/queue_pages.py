@@ -244,7 +244,11 @@ def find_by_id():
     """C-PII: the queue filtered by a whole ID number, POSTed so that it stays out of URLs."""
     filters = queue_filters("all", request.form)
     if not filters["resident_id"]:
-        return toast(queue_page(), "请输入完整、有效的18位居民身份证号码", level="error")
+        message = "请输入完整、有效的18位居民身份证号码"
+        if not htmx:
+            flash(message, "error")
+            return redirect(view().url("enrolments"))
+        return toast(queue_page(), message, level="error")
     return queue_page(filters)
 
 

@@ -262,6 +262,8 @@ def update(actor, enrolment: Enrolment, reg: Registration) -> None:
     programme = db.session.get(Programme, enrolment.programme_id)
     check_registration(programme, reg)
     person, stated = _claim_person_once(reg, programme, besides=enrolment.id)
+    if not can(actor, "edit", enrolment):  # re-read after a retry's rollback (AP-W4)
+        raise NotAllowed("该学徒报名已提交，不能修改（规则 AP-W4）")
     enrolment.apprentice_id = person.id
     for name, value in {**reg.enrolment_values(), **stated}.items():
         setattr(enrolment, name, value)

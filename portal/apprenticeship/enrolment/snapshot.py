@@ -12,8 +12,8 @@ OBJECT_TYPE = "enrolment"
 
 
 def _mentor(mentor_id: int | None) -> str:
-    return (db.session.scalar(sa.select(Mentor.name).where(Mentor.id == mentor_id))
-            if mentor_id else None) or "—"
+    mentor = db.session.get(Mentor, mentor_id) if mentor_id else None
+    return mentor.name if mentor is not None else "—"
 
 
 def _agreement(agreement_id: int | None) -> str:
@@ -46,4 +46,17 @@ def snapshot(enrolment: Enrolment) -> dict[str, str]:
     return dict(zip(LABELS, values, strict=True))
 
 
-revisions.register(OBJECT_TYPE, snapshot, lambda _enrolment: list(LABELS))
+def prefetch(enrolments: list[Enrolment]) -> list:
+    """The people, mentors, agreements and agreement files of a page of resubmitted rows."""
+    def load(model, ids):
+        ids = {i for i in ids if i}
+        return db.session.scalars(sa.select(model).where(model.id.in_(ids))).all() if ids else []
+
+    people = load(Apprentice, (e.apprentice_id for e in enrolments))
+    mentors = load(Mentor, [i for e in enrolments for i in (e.enterprise_mentor_id, e.teacher_id)])
+    agreements = load(TrainingAgreement, (e.agreement_id for e in enrolments))
+    return [*people, *mentors, *agreements,
+            *revisions.load_documents(a.document_id for a in agreements)]
+
+
+revisions.register(OBJECT_TYPE, snapshot, lambda _enrolment: list(LABELS), prefetch)

@@ -107,4 +107,5 @@ def reveal_identity(actor, enrolment: Enrolment) -> Identity:
     person = db.session.get(Apprentice, enrolment.apprentice_id)
     audit.record(actor, ENROLMENT_OBJECT, enrolment.id, "view_full_id")
     db.session.flush()
-    return Identity(person.resident_id, person.mobile)
+    # The mobile this enrolment states (a draft never shows another enterprise's record).
+    return Identity(person.resident_id, enrolment.stated_mobile or person.mobile)

@@ -248,11 +248,11 @@ def submit(actor, programme: Programme) -> ReviewState:
         raise NotAllowed("须先由合作培训机构确认后才能提交（规则 AP-W1）")
     state = WORKFLOW.apply(actor, programme, "submit")
     if programme.entrusted_enterprise_id:
-        _file_entrustment(actor, programme)
+        file_entrustment(actor, programme)
     return state
 
 
-def _file_entrustment(actor, programme: Programme) -> None:
+def file_entrustment(actor, programme: Programme) -> None:
     """AP-N4: submitting an entrusted programme files (备案) the entrustment with its district.
 
     Filing is a record the district sees, not a further approval: the district reviews the
@@ -286,8 +286,9 @@ AGREEMENT_FILE, ENTRUSTMENT_FILE = "校企合作协议", "委托培训协议"
 
 
 def _name(model, record_id) -> str:
-    return (db.session.scalar(sa.select(model.name).where(model.id == record_id))
-            if record_id else None) or "—"
+    # session.get: a queue's rows already hold their parties (no query per row).
+    record = db.session.get(model, record_id) if record_id else None
+    return record.name if record is not None else "—"
 
 
 def snapshot(programme: Programme) -> dict[str, str]:
@@ -306,5 +307,8 @@ def snapshot(programme: Programme) -> dict[str, str]:
     return fields
 
 
-revisions.register(OBJECT_TYPE, snapshot,
-                   lambda _programme: [*PLAN_LABELS.values(), AGREEMENT_FILE, ENTRUSTMENT_FILE])
+revisions.register(
+    OBJECT_TYPE, snapshot,
+    lambda _programme: [*PLAN_LABELS.values(), AGREEMENT_FILE, ENTRUSTMENT_FILE],
+    lambda programmes: revisions.load_documents(
+        [i for p in programmes for i in (p.agreement_document_id, p.entrustment_document_id)]))

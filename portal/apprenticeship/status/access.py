@@ -40,7 +40,8 @@ def _status_change_permissions(user, change: StatusChange) -> dict[str, bool]:
         # A new request has no id yet; a returned one is edited and resubmitted (C-REV).
         "submit": owner and (change.id is None or state == ChangeState.RETURNED),
         "edit": owner and state == ChangeState.RETURNED,
-        "cancel": owner and state in (ChangeState.SUBMITTED, ChangeState.RETURNED),
+        "cancel": owner and (state in (ChangeState.SUBMITTED, ChangeState.RETURNED)
+                             or (state == ChangeState.APPROVED and change.applied_at is None)),
         "district_review": district and state == ChangeState.SUBMITTED,
     }
 

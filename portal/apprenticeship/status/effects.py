@@ -38,6 +38,8 @@ def apply_due(day: date | None = None) -> tuple[int, int]:
             changes.apply_change(None, change, change.comment)
             db.session.commit()
             applied += 1
+        except changes.AlreadyApplied:
+            db.session.rollback()  # another run applied it meanwhile
         except (ServiceError, rules.RuleViolation) as refused:
             db.session.rollback()
             _record_failure(db.session.get(StatusChange, change_id),

@@ -65,7 +65,7 @@ WORKFLOW = Workflow(OBJECT_TYPE, [
     Transition(Decision.REJECT, (C.SUBMITTED,), C.REJECTED, requires="reason", **_DECISION),
     Transition("resubmit", (C.RETURNED,), C.SUBMITTED, "submit", logged_as="submit",
                refusal="只有学徒所在企业可以修改该申请"),
-    Transition("cancel", OPEN_STATES, C.CANCELLED, "cancel",
+    Transition("cancel", (*OPEN_STATES, C.APPROVED), C.CANCELLED, "cancel",
                refusal="只有学徒所在企业可以撤回该申请"),
 ])
 
@@ -82,6 +82,10 @@ class ChangeData:
 
     def __post_init__(self):
         self.kind = StatusChangeKind(self.kind)  # forms hand over the value string
+
+
+class AlreadyApplied(ServiceError):
+    """Another run applied this change first (the daily job skips it)."""
 
 
 class ChangeRefused(ServiceError):
@@ -162,7 +166,19 @@ def _problems(enrolment: Enrolment, data: ChangeData) -> list[tuple[str, str]]:
                 found.append(("extension_months", problem))
     if data.kind == K.TRANSFER:
         found += _transfer_problems(enrolment, data.target_programme_id)
+    if data.kind == K.RESUME and data.effective_on is not None:
+        since = _suspended_since(enrolment.id)
+        if since is not None and data.effective_on <= since:
+            found.append(("effective_on", f"恢复培训的生效日期须晚于暂停培训的生效日期（{since}）"))
     return found
+
+
+def _suspended_since(enrolment_id: int) -> date | None:
+    """The effective date of the suspension in force (the latest applied one)."""
+    return db.session.scalar(
+        sa.select(sa.func.max(StatusChange.effective_on))
+        .where(StatusChange.enrolment_id == enrolment_id, StatusChange.kind == K.SUSPEND,
+               StatusChange.state == ChangeState.APPROVED, StatusChange.applied_at.is_not(None)))
 
 
 def _transfer_problems(enrolment: Enrolment, target_id: int | None) -> list[tuple[str, str]]:
@@ -286,7 +302,11 @@ def resubmit(actor, change: StatusChange, data: ChangeData) -> None:
 
 
 def cancel(actor, change: StatusChange) -> None:
-    """AP-P2: the enterprise withdraws a request the district has not approved."""
+    """AP-P2: the enterprise withdraws a request the district has not approved, or an
+    approved one that has not taken effect yet (a scheduled change, or one the job could not
+    apply), so a new request can follow."""
+    if change.state == ChangeState.APPROVED and change.applied_at is not None:
+        raise NotAllowed("该学籍异动已经生效，不能撤回")
     WORKFLOW.apply(actor, change, "cancel")
     _record_on_enrolment(actor, change, "status_change_cancelled", "")
     db.session.flush()
@@ -331,10 +351,18 @@ def takes_effect_now(change: StatusChange, day: date | None = None) -> bool:
 
 def apply_change(actor, change: StatusChange, comment: str) -> None:
     """The approved change, in the decision's transaction (the view rolls back on refusal),
-    or on its effective date by the daily job (`effects.apply_due`)."""
+    or on its effective date by the daily job (`effects.apply_due`). Claimed first by a
+    guarded UPDATE, so two runs of the job (or the job and a decision) apply it once."""
+    claimed = db.session.execute(
+        sa.update(StatusChange)
+        .where(StatusChange.id == change.id, StatusChange.applied_at.is_(None))
+        .values(applied_at=utcnow(), apply_error=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        raise AlreadyApplied("该学籍异动已经生效")
+    db.session.refresh(change)
     _apply(actor, change, comment)
-    change.applied_at = utcnow()
-    change.apply_error = None
 
 
 def _apply(actor, change: StatusChange, comment: str) -> None:

@@ -371,17 +371,19 @@ def _on_leave(day) -> sa.ColumnElement[bool]:
 
 
 def _suspended_on(day) -> sa.ColumnElement[bool]:
-    """AP-P2: an approved suspension took effect on or before `day`, with no approved
-    resumption effective after it and on or before `day`."""
+    """AP-P2: an applied suspension took effect on or before `day`, with no applied
+    resumption effective after it and on or before `day` (a change still scheduled, or one
+    that could not be applied, moves nothing)."""
     suspension, resumption = _SUSPENSION, _RESUMPTION
     resumed = sa.exists().where(
         resumption.enrolment_id == Enrolment.id, resumption.kind == StatusChangeKind.RESUME,
-        resumption.state == ChangeState.APPROVED,
+        resumption.state == ChangeState.APPROVED, resumption.applied_at.is_not(None),
         resumption.effective_on > suspension.effective_on, resumption.effective_on <= day,
     ).correlate_except(resumption)
     return sa.exists().where(
         suspension.enrolment_id == Enrolment.id, suspension.kind == StatusChangeKind.SUSPEND,
-        suspension.state == ChangeState.APPROVED, suspension.effective_on <= day, ~resumed,
+        suspension.state == ChangeState.APPROVED, suspension.applied_at.is_not(None),
+        suspension.effective_on <= day, ~resumed,
     ).correlate_except(suspension)
 
 
@@ -391,7 +393,7 @@ def _suspension_dated() -> sa.ColumnElement[bool]:
     suspension = _DATED
     return sa.exists().where(
         suspension.enrolment_id == Enrolment.id, suspension.kind == StatusChangeKind.SUSPEND,
-        suspension.state == ChangeState.APPROVED,
+        suspension.state == ChangeState.APPROVED, suspension.applied_at.is_not(None),
     ).correlate_except(suspension)
 
 

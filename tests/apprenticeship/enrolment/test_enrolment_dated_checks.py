@@ -202,3 +202,14 @@ def test_AP_E5_two_enterprises_register_the_same_new_person_at_once(app, db):
     outcomes = at_once(app, db, *(register(*pair) for pair in ids))
     assert len(outcomes) == 2  # an IntegrityError would have escaped the thread (a 500)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Apprentice)) == 1
+
+
+def test_C_PII_full_view_shows_the_mobile_this_enrolment_states_not_another_enterprises(
+        client, owner):
+    earlier = make_enrolment(EnrolmentState.COMPLETED, with_user=False)
+    on_file = db.session.get(Apprentice, earlier.apprentice_id)
+    programme = own_programme(owner)
+    post_registration(client, programme, resident_id=on_file.resident_id, mobile="13711112222")
+    mine = db.session.scalar(sa.select(Enrolment).where(Enrolment.programme_id == programme.id))
+    shown = client.post(f"/enterprise/enrolments/{mine.id}/identity").get_data(as_text=True)
+    assert "13711112222" in shown and on_file.mobile not in shown

@@ -3,6 +3,7 @@ Leave and suspension periods are not sessions an apprentice is expected to atten
 
 from datetime import date, datetime, timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from portal.apprenticeship.status import services as status_changes
@@ -146,3 +147,39 @@ def test_AP_P4_leave_and_suspension_days_are_not_expected_sessions(db):
     # 2 June: one on leave, one suspended; 5 June: one suspended; 10 June: all back.
     assert [attendance.expected_count(sessions[d]) for d in (2, 5, 10)] == [1, 2, 3]
     assert attendance.attendance_counts([programme.id])[programme.id] == (3, 6)
+
+
+def test_AP_P2_a_scheduled_change_can_be_withdrawn_before_its_day(db):
+    enrolment = make_enrolment()
+    change = make_status_change(enrolment, "withdraw", effective_on=today() + timedelta(days=9))
+    _approve(db, change)
+    employer = make_user(Role.ENTERPRISE, org=db.session.get(Organisation, enrolment.enterprise_id))
+    status_changes.cancel(employer, change)
+    db.session.commit()
+    assert change.state == ChangeState.CANCELLED
+    assert apply_due(today() + timedelta(days=9)) == (0, 0)
+    assert enrolment.state == EnrolmentState.ACTIVE
+
+
+def test_AP_P2_a_change_is_applied_once_even_if_the_job_runs_twice(db):
+    enrolment = make_enrolment()
+    change = make_status_change(enrolment, "suspend", effective_on=today() + timedelta(days=2))
+    _approve(db, change)
+    day = today() + timedelta(days=2)
+    assert apply_due(day) == (1, 0)
+    db.session.expire_all()
+    with pytest.raises(status_changes.AlreadyApplied):
+        status_changes.apply_change(None, change, "")
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditLog).where(
+        AuditLog.action == "status_change_not_applied")) == 0
+
+
+def test_AP_P2_resume_dated_on_or_before_the_suspension_refused(db):
+    enrolment = make_enrolment()
+    _approve(db, make_status_change(enrolment, "suspend", effective_on=date(2026, 6, 2)))
+    employer = make_user(Role.ENTERPRISE, org=db.session.get(Organisation, enrolment.enterprise_id))
+    with pytest.raises(status_changes.ChangeRefused) as refused:
+        status_changes.request_change(employer, enrolment, status_changes.ChangeData(
+            "resume", "伤愈返岗", date(2026, 6, 2)))
+    assert "须晚于暂停培训的生效日期（2026-06-02）" in refused.value.message
