@@ -67,6 +67,7 @@ def _same_site(url: str | None) -> bool:
 # --- Bulk approval: select on the page, or every record matching the filter (C-REV) -------
 
 BULK_MAX = 500  # one request approves at most this many
+OUT_OF_SCOPE = "不在您的审核范围内，未予办理"
 
 
 def posted_ids() -> list[int]:
@@ -82,15 +83,17 @@ def bulk_approve(step_fn: Callable, load: Callable[[list[int]], list],
     with `step_fn(actor, record, Decision.APPROVE)`; per-row results, one commit.
 
     `load(ids)` reads the records in the user's scope: an id it does not return (forged, of
-    another district) is a 404 and nothing is changed. Return and reject stay one by one.
+    another district) is reported as not approved. Return and reject stay one by one.
     """
     ids = sorted(matching())[:BULK_MAX] if request.form.get("all_matching") == "1" else posted_ids()
     if not ids:
         return _bulk_done(f"请先勾选要通过的{noun}", "error", {}, event, list_url, render_results)
     records = load(ids)
-    if len(records) != len(ids):
-        abort(404)
     result = decide_each(lambda record: step_fn(current_user, record, Decision.APPROVE), records)
+    # C-DIST: an id outside the user's scope (another district's, forged) is reported like a
+    # refused row, and nothing of it is read or written.
+    for missing in sorted(set(ids) - {record.id for record in records}):
+        result.refused[missing] = OUT_OF_SCOPE
     db.session.commit()
     message = f"已通过 {len(result.approved)} {unit}{approved_note}"
     if result.refused:

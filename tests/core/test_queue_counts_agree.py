@@ -57,14 +57,17 @@ def test_C_REV_district_bulk_approves_organisations_and_reports_the_handled_one(
     assert "已通过 3 家" in response.headers["HX-Trigger"].encode().decode("unicode_escape")
 
 
-def test_C_DIST_bulk_approval_of_another_districts_programme_changes_nothing(client, login, db):
+def test_C_DIST_bulk_approval_reports_another_districts_programme_and_does_the_rest(
+        client, login, db):
     mine = make_programme(state=ReviewState.SUBMITTED, district="110105")
     theirs = make_programme(state=ReviewState.SUBMITTED, district="110108")
     login(make_user(Role.DISTRICT, district="110105"))
     response = client.post("/district/programmes/approve", data={"ids": [mine.id, theirs.id]})
-    assert response.status_code == 404
+    assert response.status_code == 302
     db.session.expire_all()
-    assert mine.state == ReviewState.SUBMITTED and theirs.state == ReviewState.SUBMITTED
+    assert mine.state == ReviewState.DISTRICT_APPROVED and theirs.state == ReviewState.SUBMITTED
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert f"#{theirs.id}：不在您的审核范围内" in page
 
 
 def test_C_REV_centre_approves_all_programmes_matching_the_filter_in_one_request(client, login, db):

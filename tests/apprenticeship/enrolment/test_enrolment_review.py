@@ -239,11 +239,13 @@ def test_C_DIST_district_B_cannot_see_or_approve_district_A_apprentices(client, 
     assert _review(client, theirs).status_code == 404
     assert client.get(f"/district/enrolments/{theirs.id}").status_code == 404
     assert client.post(f"/district/enrolments/{theirs.id}/identity").status_code == 404
+    # A bulk approval naming another district's row: that one is reported, the rest proceed.
     bulk = client.post("/district/enrolments/approve", data={"ids": [mine.id, theirs.id]}, htmx=True)
-    assert bulk.status_code == 404
+    assert bulk.status_code == 200
+    assert "1 人未通过" in json.loads(bulk.headers["HX-Trigger"])["toast"]["message"]
     db.session.expire_all()
     assert db.session.get(Enrolment, theirs.id).state == EnrolmentState.SUBMITTED
-    assert db.session.get(Enrolment, mine.id).state == EnrolmentState.SUBMITTED
+    assert db.session.get(Enrolment, mine.id).state == EnrolmentState.ACTIVE
 
 
 def test_AP_W2_bulk_approval_reports_per_row_results(client, login, db):
