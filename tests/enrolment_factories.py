@@ -243,3 +243,21 @@ def post_registration(client, programme, **overrides):
     """The enterprise's 学徒报名 form, posted with `registration_data(**overrides)`."""
     return client.post(f"/enterprise/programmes/{programme.id}/apprentices/new",
                        data=registration_data(**overrides))
+
+
+def district_reviewer(login, district: str = "110105"):
+    """A district reviewer, logged in."""
+    user = make_user(Role.DISTRICT, district=district)
+    login(user)
+    return user
+
+
+def submitted_enrolment(programme: Programme | None = None, agreed: bool = True,
+                        mentored: bool = True, **fields) -> Enrolment:
+    """A registration waiting for the district: both mentors and (`agreed`) an agreement."""
+    programme = programme or make_programme(state=ReviewState.APPROVED)
+    enrolment = make_enrolment(EnrolmentState.SUBMITTED, mentored=mentored, programme=programme,
+                               with_user=False, **fields)
+    if agreed:
+        make_agreement(programme, [enrolment])
+    return enrolment

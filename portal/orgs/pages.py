@@ -114,19 +114,10 @@ def list_page(row_errors: dict[int, str] | None = None):
 def bulk_approve():
     """C-REV: approve the ticked organisations, or all those waiting that match the filter."""
     view = current_view(REVIEW_VIEWS)
-
-    def matching() -> list[int]:
-        filters = {**_filters(view), "status": view.default_status.value}
-        return list(db.session.scalars(_filtered(filters).with_only_columns(Organisation.id)
-                                       .order_by(Organisation.id)
-                                       .limit(review_actions.BULK_MAX)))
-
-    def in_scope(ids: list[int]) -> list[Organisation]:
-        return list(db.session.scalars(organisations_for(current_user)
-                                       .where(Organisation.id.in_(ids)).order_by(Organisation.id)))
-
+    waiting = {**_filters(view), "status": view.default_status.value}
     return review_actions.bulk_approve(
-        view.review, in_scope, matching, noun="单位", unit="家", event="organisationReviewed",
+        view.review, Organisation, organisations_for(current_user), _filtered(waiting),
+        noun="单位", unit="家", event="organisationReviewed",
         list_url=view.url("organisations", **kept_query()),
         render_results=lambda refused: list_page(row_errors=refused))
 

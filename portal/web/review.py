@@ -8,6 +8,7 @@ import inspect
 from collections.abc import Callable, Mapping
 from enum import StrEnum
 
+import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, request
 from flask_login import current_user
 
@@ -75,20 +76,25 @@ def posted_ids() -> list[int]:
     return sorted({db_int_or_none(i) for i in request.form.getlist("ids")} - {None})[:BULK_MAX]
 
 
-def bulk_approve(step_fn: Callable, load: Callable[[list[int]], list],
-                 matching: Callable[[], list[int]], *, noun: str, unit: str, event: str,
-                 list_url: str, render_results: Callable[[dict[int, str]], Response],
-                 approved_note: str = ""):
-    """Approve the ticked rows, or (`all_matching`) every row `matching()` the list's filter,
-    with `step_fn(actor, record, Decision.APPROVE)`; per-row results, one commit.
+def bulk_approve(step_fn: Callable, model, scope: sa.Select, matching: sa.Select, *, noun: str,
+                 unit: str, event: str, list_url: str,
+                 render_results: Callable[[dict[int, str]], Response], approved_note: str = ""):
+    """Approve the ticked rows, or (`all_matching`) every `model` row of `matching` (the
+    list's filtered select), with `step_fn(actor, record, Decision.APPROVE)`; per-row
+    results, one commit.
 
-    `load(ids)` reads the records in the user's scope: an id it does not return (forged, of
+    Records are read within `scope` (the user's records): an id outside it (forged, of
     another district) is reported as not approved. Return and reject stay one by one.
     """
-    ids = sorted(matching())[:BULK_MAX] if request.form.get("all_matching") == "1" else posted_ids()
+    if request.form.get("all_matching") == "1":
+        # The first BULK_MAX in the list's own order (priority, then the longest waiting).
+        ids = sorted(db.session.scalars(matching.with_only_columns(model.id)
+                                        .limit(BULK_MAX)))
+    else:
+        ids = posted_ids()
     if not ids:
         return _bulk_done(f"请先勾选要通过的{noun}", "error", {}, event, list_url, render_results)
-    records = load(ids)
+    records = list(db.session.scalars(scope.where(model.id.in_(ids)).order_by(model.id)))
     result = decide_each(lambda record: step_fn(current_user, record, Decision.APPROVE), records)
     # C-DIST: an id outside the user's scope (another district's, forged) is reported like a
     # refused row, and nothing of it is read or written.

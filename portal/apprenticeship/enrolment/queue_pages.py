@@ -252,25 +252,15 @@ def find_by_id():
     return queue_page(filters)
 
 
-def _matching_ids() -> list[int]:
-    """"Select all N matching this filter": the filter's submitted rows, re-read now."""
-    filters = {**queue_filters(EnrolmentState.SUBMITTED.value),
-               "status": EnrolmentState.SUBMITTED.value}
-    q = filtered(filters).with_only_columns(Enrolment.id).limit(review_actions.BULK_MAX)
-    return list(db.session.scalars(q))
-
-
-def _in_scope(ids: list[int]) -> list[Enrolment]:
-    return list(db.session.scalars(enrolments_for(current_user).where(Enrolment.id.in_(ids))
-                                   .order_by(Enrolment.id)))
-
-
 def bulk_approve():
-    """Approve the ticked rows, or every row matching the filter, in one request; per-row
-    results (web.review.bulk_approve)."""
+    """Approve the ticked rows, or every submitted row matching the filter, in one request;
+    per-row results (web.review.bulk_approve)."""
+    waiting = {**queue_filters(EnrolmentState.SUBMITTED.value),
+               "status": EnrolmentState.SUBMITTED.value}
     return review_actions.bulk_approve(
         lambda actor, enrolment, decision: svc.district_review(actor, enrolment, decision),
-        _in_scope, _matching_ids, noun="学徒", unit="人", approved_note="，学籍已建立",
+        Enrolment, enrolments_for(current_user), filtered(waiting),
+        noun="学徒", unit="人", approved_note="，学籍已建立",
         event=EVENT, list_url=view().url("enrolments", **kept_query()),
         render_results=lambda refused: queue_page(row_errors=refused))
 

@@ -168,18 +168,10 @@ def bulk_approve():
     """C-REV: approve the ticked plans, or all those waiting for this step that match the
     filter (each through the step's own review, so a refused one is named on its row)."""
     view = current_view(VIEWS)
-
-    def matching() -> list[int]:
-        filters = {**queue_filters(view), "status": view.default_status.value}
-        return list(db.session.scalars(filtered(view, filters).with_only_columns(Programme.id)
-                                       .limit(review_actions.BULK_MAX)))
-
-    def in_scope(ids: list[int]) -> list[Programme]:
-        return list(db.session.scalars(programmes_for(current_user)
-                                       .where(Programme.id.in_(ids)).order_by(Programme.id)))
-
+    waiting = {**queue_filters(view), "status": view.default_status.value}
     return review_actions.bulk_approve(
-        view.review, in_scope, matching, noun="培训项目", unit="个", event="programmeReviewed",
+        view.review, Programme, programmes_for(current_user), filtered(view, waiting),
+        noun="培训项目", unit="个", event="programmeReviewed",
         list_url=view.url("programmes", **kept_query()),
         render_results=lambda refused: list_page(row_errors=refused))
 

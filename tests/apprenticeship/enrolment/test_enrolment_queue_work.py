@@ -13,27 +13,14 @@ from portal.models import (
     EnrolmentState,
     Organisation,
     ReviewState,
-    Role,
     User,
 )
 from portal.models.base import utcnow
-from tests.enrolment_factories import make_agreement, make_enrolment
-from tests.factories import make_user
+from tests.enrolment_factories import (
+    district_reviewer,
+    submitted_enrolment,
+)
 from tests.programme_factories import make_programme
-
-
-def _reviewer(login, district="110105"):
-    user = make_user(Role.DISTRICT, district=district)
-    login(user)
-    return user
-
-
-def _submitted(programme, agreed=True, **fields):
-    enrolment = make_enrolment(EnrolmentState.SUBMITTED, programme=programme, with_user=False,
-                               mentored=True, **fields)
-    if agreed:
-        make_agreement(programme, [enrolment])
-    return enrolment
 
 
 def _row_ids(body: str) -> list[int]:
@@ -45,11 +32,11 @@ def test_AP_N3_four_centres_enterprises_first_then_the_longest_waiting(client, l
     priority = make_programme(state=ReviewState.APPROVED)
     db.session.get(Organisation, priority.enterprise_id).four_centres = True
     now = utcnow()
-    old = _submitted(ordinary, submitted_at=now - timedelta(days=9))
-    new = _submitted(ordinary, submitted_at=now - timedelta(days=1))
-    first = _submitted(priority, submitted_at=now - timedelta(days=2))
+    old = submitted_enrolment(ordinary, submitted_at=now - timedelta(days=9))
+    new = submitted_enrolment(ordinary, submitted_at=now - timedelta(days=1))
+    first = submitted_enrolment(priority, submitted_at=now - timedelta(days=2))
     db.session.commit()
-    _reviewer(login)
+    district_reviewer(login)
     body = client.get("/district/enrolments?status=submitted").get_data(as_text=True)
     assert _row_ids(body) == [first.id, old.id, new.id]
     assert "已等待 9 天" in body
@@ -57,20 +44,20 @@ def test_AP_N3_four_centres_enterprises_first_then_the_longest_waiting(client, l
 
 def test_queue_search_by_credit_code_and_id_tail(client, login, db):
     programme = make_programme(state=ReviewState.APPROVED)
-    mine = _submitted(programme)
-    other = _submitted(make_programme(state=ReviewState.APPROVED))
+    mine = submitted_enrolment(programme)
+    other = submitted_enrolment(make_programme(state=ReviewState.APPROVED))
     code = db.session.get(Organisation, programme.enterprise_id).credit_code
     tail = db.session.get(Apprentice, other.apprentice_id).resident_id[-4:]
-    _reviewer(login)
+    district_reviewer(login)
     assert _row_ids(client.get(f"/district/enrolments?q={code}").get_data(as_text=True)) == [mine.id]
     assert other.id in _row_ids(client.get(f"/district/enrolments?q={tail}").get_data(as_text=True))
 
 
 def test_C_PII_whole_id_lookup_is_posted_and_stays_out_of_the_address(client, login, db):
     programme = make_programme(state=ReviewState.APPROVED)
-    wanted, _other = _submitted(programme), _submitted(programme)
+    wanted, _other = submitted_enrolment(programme), submitted_enrolment(programme)
     number = db.session.get(Apprentice, wanted.apprentice_id).resident_id
-    _reviewer(login)
+    district_reviewer(login)
     found = client.post("/district/enrolments/find", data={"resident_id": number}, htmx=True)
     assert _row_ids(found.get_data(as_text=True)) == [wanted.id]
     assert "HX-Push-Url" not in found.headers
@@ -84,10 +71,10 @@ def test_C_PII_whole_id_lookup_is_posted_and_stays_out_of_the_address(client, lo
 def test_AP_W2_select_all_matching_the_filter_approves_every_row_in_one_request(
         client, login, db):
     programme = make_programme(state=ReviewState.APPROVED, planned_count=60)
-    ready = [_submitted(programme) for _ in range(25)]
-    missing_agreement = _submitted(programme, agreed=False)
-    elsewhere = _submitted(make_programme(state=ReviewState.APPROVED, district="110108"))
-    _reviewer(login)
+    ready = [submitted_enrolment(programme) for _ in range(25)]
+    missing_agreement = submitted_enrolment(programme, agreed=False)
+    elsewhere = submitted_enrolment(make_programme(state=ReviewState.APPROVED, district="110108"))
+    district_reviewer(login)
     page = client.get(f"/district/enrolments?status=submitted&programme_id={programme.id}"
                       "&per_page=20").get_data(as_text=True)
     assert "通过全部 26 名符合筛选条件的学徒" in page
@@ -105,12 +92,12 @@ def test_AP_W2_select_all_matching_the_filter_approves_every_row_in_one_request(
 def test_AP_W2_approval_computes_no_password_hash(client, login, db, monkeypatch):
     """Approval opens the trainee account without a password (issued later by the
     enterprise), so an approval costs about what a return does."""
-    enrolment = _submitted(make_programme(state=ReviewState.APPROVED))
+    enrolment = submitted_enrolment(make_programme(state=ReviewState.APPROVED))
 
     def refuse(_password):
         raise AssertionError("argon2 inside an approval")
 
-    _reviewer(login)
+    district_reviewer(login)
     monkeypatch.setattr(passwords, "hash_password", refuse)
     monkeypatch.setattr("portal.apprenticeship.enrolment.trainee_accounts.hash_password", refuse)
     response = client.post(f"/district/enrolments/{enrolment.id}/review",
@@ -125,8 +112,8 @@ def test_AP_W2_approval_computes_no_password_hash(client, login, db, monkeypatch
 
 
 def test_queue_keyboard_script_and_live_region_on_the_review_queue(client, login, db):
-    _submitted(make_programme(state=ReviewState.APPROVED))
-    _reviewer(login)
+    submitted_enrolment(make_programme(state=ReviewState.APPROVED))
+    district_reviewer(login)
     page = client.get("/district/enrolments").get_data(as_text=True)
     assert "js/queue.js" in page and 'id="queue-announce"' in page and 'aria-live="polite"' in page
     assert 'data-select-all="bulk-approve"' in page

@@ -20,7 +20,13 @@ from portal.models import (
     Role,
     User,
 )
-from tests.enrolment_factories import make_agreement, make_apprentice, make_enrolment
+from tests.enrolment_factories import (
+    district_reviewer,
+    make_agreement,
+    make_apprentice,
+    make_enrolment,
+    submitted_enrolment,
+)
 from tests.factories import make_user
 from tests.programme_factories import (
     approved_enterprise_user,
@@ -31,30 +37,15 @@ from tests.programme_factories import (
 )
 
 
-def _reviewer(login, district="110105"):
-    user = make_user(Role.DISTRICT, district=district)
-    login(user)
-    return user
-
-
-def _submitted(programme=None, agreed=True, mentored=True, **fields):
-    programme = programme or make_programme(state=ReviewState.APPROVED)
-    enrolment = make_enrolment(EnrolmentState.SUBMITTED, mentored=mentored, programme=programme,
-                               with_user=False, **fields)
-    if agreed:
-        make_agreement(programme, [enrolment])
-    return enrolment
-
-
 def _review(client, enrolment, decision="approve", comment=""):
     return client.post(f"/district/enrolments/{enrolment.id}/review",
                        data={"decision": decision, "comment": comment}, htmx=True)
 
 
 def test_AP_W2_approval_establishes_record_and_trainee_account(client, login, db):
-    enrolment = _submitted()
+    enrolment = submitted_enrolment()
     person = db.session.get(Apprentice, enrolment.apprentice_id)
-    _reviewer(login)
+    district_reviewer(login)
     response = _review(client, enrolment)
     body = response.get_data(as_text=True)
     assert body.lstrip().startswith(f'<tr id="enrolment-{enrolment.id}"') and "<html" not in body
@@ -79,17 +70,17 @@ def test_AP_W2_existing_trainee_account_is_reused(client, login, db):
     person = make_apprentice(with_user=True)
     enrolment = make_enrolment(EnrolmentState.SUBMITTED, mentored=True, programme=programme, apprentice=person)
     make_agreement(programme, [enrolment])
-    _reviewer(login)
+    district_reviewer(login)
     _review(client, enrolment)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(User)
                              .where(User.role == Role.TRAINEE)) == 1
 
 
 def test_AP_W2_trainee_username_falls_back_when_the_mobile_is_taken(client, login, db):
-    enrolment = _submitted()
+    enrolment = submitted_enrolment()
     person = db.session.get(Apprentice, enrolment.apprentice_id)
     make_user(Role.CENTER, username=person.mobile)  # someone already logs in with it
-    _reviewer(login)
+    district_reviewer(login)
     _review(client, enrolment)
     db.session.expire_all()
     person = db.session.get(Apprentice, person.id)
@@ -97,8 +88,8 @@ def test_AP_W2_trainee_username_falls_back_when_the_mobile_is_taken(client, logi
 
 
 def test_AP_A1_approval_without_agreement_refused(client, login, db):
-    enrolment = _submitted(agreed=False)
-    _reviewer(login)
+    enrolment = submitted_enrolment(agreed=False)
+    district_reviewer(login)
     response = _review(client, enrolment)
     body = response.get_data(as_text=True)
     assert "AP-A1" in body and 'role="alert"' in body
@@ -152,7 +143,7 @@ def test_AP_A1_individual_agreement_on_the_detail_page_then_approval(client, log
     db.session.refresh(enrolment)
     assert enrolment.agreement_id is not None
     client.post("/logout")
-    _reviewer(login)
+    district_reviewer(login)
     _review(client, enrolment)
     db.session.refresh(enrolment)
     assert enrolment.state == EnrolmentState.ACTIVE
@@ -164,8 +155,8 @@ def test_AP_P5_catalogue_facts_frozen_at_establishment(client, login, db):
     put_on_list(CatalogueKind.ASSESSMENT_SCOPE, [], since=date(2022, 1, 1))
     programme = make_programme(state=ReviewState.APPROVED, occupation=occupation,
                                institution=make_institution([occupation]))
-    enrolment = _submitted(programme)
-    _reviewer(login)
+    enrolment = submitted_enrolment(programme)
+    district_reviewer(login)
     _review(client, enrolment)
     db.session.refresh(enrolment)
     assert enrolment.urgent is True and enrolment.in_assessment_scope is False
@@ -184,7 +175,7 @@ def test_AP_P5_the_version_in_force_on_the_establishment_day_applies(app, db):
     put_on_list(CatalogueKind.URGENT, [occupation], since=date(2026, 6, 1))
     programme = make_programme(state=ReviewState.APPROVED, occupation=occupation,
                                institution=make_institution([occupation]))
-    before, after = _submitted(programme), _submitted(programme)
+    before, after = submitted_enrolment(programme), submitted_enrolment(programme)
     district = make_user(Role.DISTRICT, district="110105")
     svc.district_review(district, before, Decision.APPROVE, day=date(2026, 5, 31))
     svc.district_review(district, after, Decision.APPROVE, day=date(2026, 6, 1))
@@ -194,8 +185,8 @@ def test_AP_P5_the_version_in_force_on_the_establishment_day_applies(app, db):
 
 
 def test_C_REV_return_needs_a_comment_and_frees_the_seat(client, login, db):
-    enrolment = _submitted()
-    _reviewer(login)
+    enrolment = submitted_enrolment()
+    district_reviewer(login)
     refused = _review(client, enrolment, "return", "")
     assert "C-REV" in refused.get_data(as_text=True)
     db.session.refresh(enrolment)
@@ -210,8 +201,8 @@ def test_C_REV_return_needs_a_comment_and_frees_the_seat(client, login, db):
 
 
 def test_C_REV_reject_with_reason_frees_the_seat_and_the_person(client, login, db):
-    enrolment = _submitted()
-    _reviewer(login)
+    enrolment = submitted_enrolment()
+    district_reviewer(login)
     _review(client, enrolment, "reject", "非本企业职工")
     db.session.expire_all()
     enrolment = db.session.get(Enrolment, enrolment.id)
@@ -221,8 +212,8 @@ def test_C_REV_reject_with_reason_frees_the_seat_and_the_person(client, login, d
 
 
 def test_AP_W4_approving_twice_answers_already_handled(client, login, db):
-    enrolment = _submitted()
-    _reviewer(login)
+    enrolment = submitted_enrolment()
+    district_reviewer(login)
     _review(client, enrolment)
     again = _review(client, enrolment)
     assert "已被处理" in again.get_data(as_text=True)
@@ -231,9 +222,9 @@ def test_AP_W4_approving_twice_answers_already_handled(client, login, db):
 
 
 def test_C_DIST_district_B_cannot_see_or_approve_district_A_apprentices(client, login, db):
-    mine = _submitted(make_programme(state=ReviewState.APPROVED, district="110105"))
-    theirs = _submitted(make_programme(state=ReviewState.APPROVED, district="110108"))
-    _reviewer(login, district="110105")
+    mine = submitted_enrolment(make_programme(state=ReviewState.APPROVED, district="110105"))
+    theirs = submitted_enrolment(make_programme(state=ReviewState.APPROVED, district="110108"))
+    district_reviewer(login, district="110105")
     page = client.get("/district/enrolments").get_data(as_text=True)
     assert f"enrolment-{mine.id}" in page and f"enrolment-{theirs.id}" not in page
     assert _review(client, theirs).status_code == 404
@@ -250,9 +241,9 @@ def test_C_DIST_district_B_cannot_see_or_approve_district_A_apprentices(client, 
 
 def test_AP_W2_bulk_approval_reports_per_row_results(client, login, db):
     programme = make_programme(state=ReviewState.APPROVED)
-    ready = [_submitted(programme) for _ in range(3)]
-    missing = _submitted(programme, agreed=False)
-    _reviewer(login)
+    ready = [submitted_enrolment(programme) for _ in range(3)]
+    missing = submitted_enrolment(programme, agreed=False)
+    district_reviewer(login)
     response = client.post("/district/enrolments/approve?status=all",
                            data={"ids": [e.id for e in ready] + [missing.id]}, htmx=True)
     body = response.get_data(as_text=True)
@@ -267,8 +258,8 @@ def test_AP_W2_bulk_approval_reports_per_row_results(client, login, db):
 
 
 def test_AP_W2_bulk_approval_without_javascript_redirects_back(client, login, db):
-    enrolment = _submitted()
-    _reviewer(login)
+    enrolment = submitted_enrolment()
+    district_reviewer(login)
     response = client.post("/district/enrolments/approve", data={"ids": [enrolment.id]})
     assert response.status_code == 302 and "/district/enrolments" in response.headers["Location"]
     db.session.refresh(enrolment)
@@ -276,8 +267,8 @@ def test_AP_W2_bulk_approval_without_javascript_redirects_back(client, login, db
 
 
 def test_counts_block_refreshes_on_the_review_event(client, login, db):
-    _submitted()
-    _reviewer(login)
+    submitted_enrolment()
+    district_reviewer(login)
     page = client.get("/district/enrolments").get_data(as_text=True)
     assert 'hx-trigger="enrolmentReviewed from:body"' in page
     counts = client.hx_get("/district/enrolments/counts").get_data(as_text=True)
@@ -287,10 +278,10 @@ def test_counts_block_refreshes_on_the_review_event(client, login, db):
 def test_queue_filters_by_status_programme_and_name(client, login, db):
     first = make_programme(state=ReviewState.APPROVED)
     second = make_programme(state=ReviewState.APPROVED)
-    a = _submitted(first, apprentice=make_apprentice(name="赵一"))
-    b = _submitted(second, apprentice=make_apprentice(name="钱二"))
+    a = submitted_enrolment(first, apprentice=make_apprentice(name="赵一"))
+    b = submitted_enrolment(second, apprentice=make_apprentice(name="钱二"))
     active = make_enrolment(EnrolmentState.ACTIVE, programme=first)
-    _reviewer(login)
+    district_reviewer(login)
     default = client.get("/district/enrolments").get_data(as_text=True)
     assert f"enrolment-{a.id}" in default and f"enrolment-{active.id}" not in default
     by_programme = client.hx_get(f"/district/enrolments?programme_id={second.id}").get_data(as_text=True)
@@ -308,13 +299,13 @@ def test_queue_filters_by_status_programme_and_name(client, login, db):
 def test_queue_query_count_is_constant(client, login, count_queries):
     occupation = make_occupation()
     institution = make_institution([occupation])
-    _submitted(make_programme(state=ReviewState.APPROVED, occupation=occupation,
+    submitted_enrolment(make_programme(state=ReviewState.APPROVED, occupation=occupation,
                               institution=institution))
-    _reviewer(login)
+    district_reviewer(login)
     with count_queries() as few:
         client.get("/district/enrolments")
     for _ in range(12):
-        _submitted(make_programme(state=ReviewState.APPROVED, occupation=make_occupation(),
+        submitted_enrolment(make_programme(state=ReviewState.APPROVED, occupation=make_occupation(),
                                   institution=institution))
     with count_queries() as many:
         response = client.get("/district/enrolments")
@@ -324,8 +315,8 @@ def test_queue_query_count_is_constant(client, login, count_queries):
 
 def test_AP_W2_a_reviewer_clears_a_queue_of_30_inline(client, login, db):
     programme = make_programme(state=ReviewState.APPROVED, planned_count=30)
-    queue = [_submitted(programme) for _ in range(30)]
-    _reviewer(login)
+    queue = [submitted_enrolment(programme) for _ in range(30)]
+    district_reviewer(login)
     for enrolment in queue:
         assert "<html" not in _review(client, enrolment).get_data(as_text=True)
     db.session.expire_all()
@@ -364,8 +355,8 @@ def db_org(user) -> Organisation:
 
 
 def test_AP_M1_record_is_not_established_before_both_mentors_are_assigned(client, login, db):
-    enrolment = _submitted(mentored=False)
-    _reviewer(login)
+    enrolment = submitted_enrolment(mentored=False)
+    district_reviewer(login)
     body = _review(client, enrolment).get_data(as_text=True)
     assert "AP-M1" in body
     db.session.expire_all()
@@ -374,8 +365,8 @@ def test_AP_M1_record_is_not_established_before_both_mentors_are_assigned(client
 
 def test_AP_P1_student_record_keeps_a_real_name_training_file(client, login, db):
     """AP-P1: one person per resident ID, and the record's page lists every stage so far."""
-    enrolment = _submitted()
-    reviewer = _reviewer(login)
+    enrolment = submitted_enrolment()
+    reviewer = district_reviewer(login)
     _review(client, enrolment)
     client.post("/logout")
     owner = make_user(Role.ENTERPRISE, org=db.session.get(Organisation, enrolment.enterprise_id))
