@@ -1,6 +1,7 @@
 """The domains whose route tables the role blueprints bind: the one list to extend."""
 
 # Importing a domain's access module registers its scopes and permissions in core.access.
+from portal.apprenticeship.assessment import pages as assessment
 from portal.apprenticeship.enrolment import access as _enrolment_access  # noqa: F401
 from portal.apprenticeship.enrolment import checks as enrolment_checks
 from portal.apprenticeship.enrolment import pages as enrolment
@@ -14,6 +15,9 @@ from portal.apprenticeship.status import pages as status
 from portal.apprenticeship.training import access as _training_access  # noqa: F401
 from portal.apprenticeship.training import pages as training
 from portal.catalogue import pages as catalogue
+from portal.certificates import pages as certificates
+from portal.money import access as _money_access  # noqa: F401
+from portal.money import claim_pages, ledger_pages, payment_pages
 from portal.orgs import access as _orgs_access  # noqa: F401
 from portal.orgs import pages as orgs
 from portal.web.routes import RouteTable, bind_table
@@ -27,6 +31,11 @@ DOMAIN_ROUTES: tuple[RouteTable, ...] = (
     training.ROUTES,
     status.ROUTES,
     quality.ROUTES,
+    assessment.ROUTES,
+    certificates.ROUTES,
+    claim_pages.ROUTES,
+    payment_pages.ROUTES,
+    ledger_pages.ROUTES,
 )
 
 

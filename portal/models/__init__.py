@@ -6,6 +6,7 @@ from portal.models.apprentice import (
     Enrolment,
     EnrolmentState,
 )
+from portal.models.assessment import Assessment, Verdict, VocationalCertificateType
 from portal.models.audit import AuditLog
 from portal.models.base import Base
 from portal.models.catalogue import (
@@ -14,9 +15,25 @@ from portal.models.catalogue import (
     CatalogueVersion,
     Occupation,
 )
+from portal.models.certificate import Certificate, CertificateKind
 from portal.models.district import District
 from portal.models.document import Document, DocumentKind
 from portal.models.mentor import Mentor, MentorKind, TrainingAgreement
+from portal.models.money import (
+    Claim,
+    ClaimKind,
+    ClaimLine,
+    ClaimState,
+    Fund,
+    FundSource,
+    Outcome,
+    Payment,
+    PaymentPart,
+    Recovery,
+    RecoveryState,
+    Repayment,
+    SubsidyAccount,
+)
 from portal.models.org import Organisation, OrgKind, institution_occupation
 from portal.models.programme import Programme
 from portal.models.review import ReviewState
@@ -36,6 +53,24 @@ from portal.models.training import (
 from portal.models.user import ROLE_LABELS, Role, User
 
 __all__ = [
+    "Assessment",
+    "VocationalCertificateType",
+    "Verdict",
+    "Certificate",
+    "CertificateKind",
+    "Claim",
+    "ClaimKind",
+    "ClaimLine",
+    "ClaimState",
+    "Fund",
+    "FundSource",
+    "Outcome",
+    "Payment",
+    "PaymentPart",
+    "Recovery",
+    "RecoveryState",
+    "Repayment",
+    "SubsidyAccount",
     "HOLDING_STATES",
     "Apprentice",
     "CheckIn",

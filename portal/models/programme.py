@@ -69,6 +69,12 @@ class Programme(TimestampMixin, Base):
     submitted_at: Mapped[datetime | None]
     decided_at: Mapped[datetime | None]
 
+    # AP-V2 停训: while set, the programme enrols no one and claims nothing.
+    suspended_on: Mapped[date | None]
+    suspension_reason: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    # Closed when its final claim is paid and every recovery is settled (AP-W3).
+    closed_on: Mapped[date | None]
+
     enterprise = relationship("Organisation", foreign_keys=[enterprise_id], lazy="raise")
     institution = relationship("Organisation", foreign_keys=[institution_id], lazy="raise")
     entrusted_enterprise = relationship(

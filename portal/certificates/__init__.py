@@ -1,0 +1,1 @@
+"""Certificates: issuance, numbering, printing, PDF, public verification, revocation (AP-S1)."""

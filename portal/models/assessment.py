@@ -1,0 +1,88 @@
+"""Joint assessment at the end of training (考核评价, AP-S1, AP-S2)."""
+
+from datetime import date, datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.models.base import Base, TimestampMixin, enum_column
+
+
+class Verdict(StrEnum):
+    PASSED = "passed"
+    FAILED = "failed"
+
+    @property
+    def label(self) -> str:
+        return {"passed": "合格", "failed": "不合格"}[self.value]
+
+
+class VocationalCertificateType(StrEnum):
+    """AP-S2: the vocational certificates a skill assessment can award."""
+
+    SKILL_LEVEL = "skill_level"
+    QUALIFICATION = "qualification"
+    SPECIAL_ABILITY = "special_ability"
+    SAFETY = "safety"
+
+    @property
+    def label(self) -> str:
+        return {
+            "skill_level": "职业技能等级证书",
+            "qualification": "职业资格证书",
+            "special_ability": "专项职业能力证书",
+            "safety": "安全生产或特种作业操作证书",
+        }[self.value]
+
+
+class Assessment(TimestampMixin, Base):
+    """One apprentice's joint verdict: the enterprise's and the institution's must agree."""
+
+    __tablename__ = "assessment"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "vocational_type IS NULL OR (vocational_number IS NOT NULL "
+            "AND vocational_level IS NOT NULL AND vocational_issued_on IS NOT NULL)",
+            name="vocational_complete",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrolment.id"), unique=True)
+    programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programme.id"), index=True)
+
+    enterprise_verdict: Mapped[Verdict | None] = mapped_column(
+        enum_column(Verdict, name="enterprise_verdict"))
+    enterprise_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    enterprise_at: Mapped[datetime | None]
+    institution_verdict: Mapped[Verdict | None] = mapped_column(
+        enum_column(Verdict, name="institution_verdict"))
+    institution_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    institution_at: Mapped[datetime | None]
+    comment: Mapped[str] = mapped_column(sa.Text, default="")
+
+    # AP-S2 vocational certificate, if one was earned.
+    vocational_type: Mapped[VocationalCertificateType | None] = mapped_column(
+        enum_column(VocationalCertificateType))
+    vocational_level: Mapped[str | None] = mapped_column(sa.String(32))
+    vocational_number: Mapped[str | None] = mapped_column(sa.String(40))
+    vocational_issued_on: Mapped[date | None]
+
+    # Set when both verdicts agree; the enrolment is then completed.
+    agreed_verdict: Mapped[Verdict | None] = mapped_column(
+        enum_column(Verdict, name="agreed_verdict"))
+    agreed_at: Mapped[datetime | None]
+    # Set when the final claim holding this apprentice is approved: no edits after (AP-W4).
+    locked_at: Mapped[datetime | None]
+
+    @property
+    def has_vocational_certificate(self) -> bool:
+        return self.vocational_type is not None
+
+    @property
+    def disagreement(self) -> bool:
+        return (self.enterprise_verdict is not None and self.institution_verdict is not None
+                and self.enterprise_verdict != self.institution_verdict)
+
+    enrolment = relationship("Enrolment", lazy="raise")
