@@ -49,6 +49,7 @@ from portal.core.workflow import (
     decision_action,
 )
 from portal.extensions import db
+from portal.money.accounts import open_account
 from portal.models import (
     HOLDING_STATES,
     Apprentice,
@@ -368,6 +369,7 @@ def district_review(actor, enrolment: Enrolment, decision: Decision, comment: st
         person = db.session.get(Apprentice, enrolment.apprentice_id)
         adopt_statement(actor, enrolment, person)
         ensure_trainee_account(actor, person)
+        open_account(enrolment, programme)
     else:
         release_seat(programme.id)
     db.session.flush()
