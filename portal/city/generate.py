@@ -255,6 +255,7 @@ class City:
     def apprentices(self) -> None:
         people, enrolments = Apprentice.__table__, Enrolment.__table__
         self.active_by_programme: dict[int, list[tuple[int, int]]] = {}
+        self.established: list[tuple[int, int, dict, str]] = []  # money.py's accounts
         self.holding: Counter = Counter()
         self.open_changes: set[int] = set()
         slots = [p for p in self.approved for _ in range(SEATS - 5)]
@@ -300,6 +301,8 @@ class City:
                 in_assessment_scope=programme["scope"] if established else None,
                 ended_on=self.today - timedelta(days=self.rng.randint(1, 20))
                 if state in ("withdrawn", "transferred", "completed") else None))
+            if established:
+                self.established.append((enrolment_id, apprentice_id, programme, state))
             if state in HOLDING:
                 self.holding[programme["id"]] += 1
             if state == "active":
@@ -368,7 +371,7 @@ def _after_bulk_ids(tables) -> None:
 
 def seed_scale(apprentices: int, seed: int) -> dict:
     """Build the city; returns counts per table and a few ids worth knowing."""
-    from portal.city import training
+    from portal.city import money, training
 
     city = City(apprentices, seed)
     city.trainees = {}
@@ -380,6 +383,7 @@ def seed_scale(apprentices: int, seed: int) -> dict:
     training.sessions(city)
     training.trainee_accounts(city)
     training.records(city)
+    money.subsidies(city)
     city.w.flush()
     training.link_trainees(city, db, sa)
     _holding_counts(city)
@@ -387,7 +391,8 @@ def seed_scale(apprentices: int, seed: int) -> dict:
     _after_bulk_ids([t.name for t in (User.__table__, Organisation.__table__, Mentor.__table__,
                                       TrainingAgreement.__table__, Programme.__table__,
                                       Apprentice.__table__, Enrolment.__table__,
-                                      ClassSession.__table__, CheckIn.__table__)])
+                                      ClassSession.__table__, CheckIn.__table__,
+                                      *money.TABLES)])
     busiest = max((p for p in city.approved if p["district_code"] == CHAOYANG),
                   key=lambda p: city.holding[p["id"]], default=None)
     return {"counts": dict(city.w.counts), "password": PASSWORD,

@@ -94,3 +94,25 @@ def test_seed_scale_is_refused_twice_and_in_production(app):
     app.config["PORTAL_ENV"] = "production"
     refused = runner.invoke(args=["seed-scale", "--apprentices", "60"])
     assert refused.exit_code != 0 and "生产环境" in refused.output
+
+
+def test_AP_W3_city_money_in_every_state_and_consistent(app, db):
+    """AP-W3, AP-$4, AP-$5: the city's claims are in every state, each claim's totals are its
+    lines', no fund is overdrawn and every payment is split over the funds it drew on."""
+    seed_city(SMALL, seed=1)
+    q = lambda sql: db.session.execute(sa.text(sql)).all()  # noqa: E731
+    assert {s for (s,) in q("SELECT DISTINCT state FROM claim")} >= {
+        "submitted", "district_approved", "approved", "paid", "returned"}
+    assert {k for (k,) in q("SELECT DISTINCT kind FROM claim")} == {"first", "final"}
+    assert not q("SELECT c.id FROM claim c JOIN claim_line l ON l.claim_id = c.id GROUP BY c.id, "
+                 "c.payable HAVING c.payable != SUM(CASE WHEN l.amount > 0 THEN l.amount "
+                 "ELSE 0 END)")
+    assert not q("SELECT id FROM fund WHERE drawn > available")
+    assert not q("SELECT p.id FROM payment p LEFT JOIN payment_part pp ON pp.payment_id = p.id "
+                 "GROUP BY p.id, p.amount HAVING p.amount != COALESCE(SUM(pp.amount), 0)")
+    assert not q("SELECT f.id FROM fund f LEFT JOIN payment_part pp ON pp.fund_id = f.id "
+                 "GROUP BY f.id, f.drawn HAVING f.drawn != COALESCE(SUM(pp.amount), 0)")
+    established = q("SELECT COUNT(*) FROM enrolment WHERE established_on IS NOT NULL")[0][0]
+    assert q("SELECT COUNT(*) FROM subsidy_account")[0][0] == established
+    assert q("SELECT COUNT(*) FROM recovery")[0][0] > 0
+    assert {s for (s,) in q("SELECT DISTINCT state FROM recovery")} == {"open", "settled"}
