@@ -18,6 +18,8 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 CHROMIUM_PACKAGES = ["chromium", "fonts-noto-cjk"]
+# WeasyPrint (certificate PDFs, AP-S1) lays out text through pango, with the same CJK fonts.
+PDF_PACKAGES = ["libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz0b"]
 
 
 def sh(*args, env=None, check=True) -> int:
@@ -42,7 +44,7 @@ def ensure_chromium() -> None:
     if shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
         sh("apt-get", "update", "-qq", env=env)
-        sh("apt-get", "install", "-y", "-qq", *CHROMIUM_PACKAGES, env=env)
+        sh("apt-get", "install", "-y", "-qq", *CHROMIUM_PACKAGES, *PDF_PACKAGES, env=env)
     else:
         print("! chromium not found: install it (apt-get install chromium) to run the browser "
               "tests; they are skipped without it, except under CI where they fail.")

@@ -8,6 +8,9 @@ def create_app(config: dict | None = None):
     from flask import Flask
 
     from portal import config as portal_config
+    from portal.core import log_privacy
+
+    log_privacy.install()
 
     app = Flask(__name__, instance_relative_config=False)
     app.config.update(portal_config.load(config))

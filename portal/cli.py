@@ -29,6 +29,7 @@ from portal.models import (
     User,
 )
 from portal.models.base import utcnow
+from portal.money.accounts import open_account
 from portal.reference import DISTRICTS
 
 
@@ -184,7 +185,7 @@ def _seed_student_record() -> None:
                             mobile=demo_data.TRAINEE_MOBILE, user_id=trainee.id)
     db.session.add_all([agreement, apprentice])
     db.session.flush()
-    db.session.add(Enrolment(
+    enrolment = Enrolment(
         programme_id=programme.id, apprentice_id=apprentice.id,
         enterprise_id=programme.enterprise_id, district_code=programme.district_code,
         contract_start=programme.start_date, contract_end=None, insured_in_beijing=True,
@@ -193,9 +194,11 @@ def _seed_student_record() -> None:
         agreement_id=agreement.id, state=EnrolmentState.ACTIVE,
         submitted_at=utcnow(), decided_at=utcnow(), established_on=programme.start_date,
         urgent=True, in_assessment_scope=True,
-    ))
+    )
+    db.session.add(enrolment)
     programme.enrolled_count += 1
     db.session.flush()
+    open_account(enrolment, programme)  # AP-$4: as establishment through the review does
 
 
 def seed_city(apprentices: int, seed: int) -> dict:
@@ -242,6 +245,35 @@ def init_app(app) -> None:
 
         applied, failed = apply_due(day.date() if day else None)
         click.echo(f"applied {applied} change(s) of status; {failed} could not be applied")
+
+    @app.cli.command("backup")
+    @click.argument("path")
+    def backup_command(path: str):
+        """Back up the database and the uploaded files into the new directory PATH."""
+        from portal.core import backup
+
+        try:
+            manifest = backup.backup(db.engine, app.config["UPLOAD_DIR"], path)
+        except backup.BackupError as err:
+            raise click.ClickException(str(err)) from err
+        click.echo(f"backup written to {path}: {len(manifest['files'])} files, "
+                   f"schema {manifest['revision']}")
+
+    @app.cli.command("restore")
+    @click.argument("path")
+    @click.option("--yes", is_flag=True, help="replace the current data without asking")
+    def restore_command(path: str, yes: bool):
+        """Replace the database and the uploaded files with the backup in PATH."""
+        from portal.core import backup
+
+        if not yes:
+            click.confirm("这将用备份替换当前数据库和全部上传文件，是否继续？", abort=True)
+        try:
+            manifest = backup.restore(db.engine, app.config["UPLOAD_DIR"], path)
+        except backup.BackupError as err:
+            raise click.ClickException(str(err)) from err
+        click.echo(f"restored {path} (created {manifest['created_at']}, "
+                   f"schema {manifest['revision']})")
 
     @app.cli.command("seed-demo")
     def seed_demo_command():

@@ -47,6 +47,8 @@ def from_environment() -> dict:
 # primary-key look-ups. 1.1 is the usual SSD setting; PG_RANDOM_PAGE_COST overrides it.
 def engine_options(config: dict) -> dict:
     options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    # C-PII: an error's message never carries the statement's values (names, ID numbers).
+    options.setdefault("hide_parameters", True)
     cost = config.get("PG_RANDOM_PAGE_COST")
     if config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql") and cost:
         connect_args = dict(options.get("connect_args") or {})
@@ -83,5 +85,8 @@ DEFAULTS = {
     "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
     "RATELIMIT_SWALLOW_ERRORS": True,
     "LOGIN_LIMIT": "5 per 5 minutes",
+    # Anonymous self-registration per client address: a script cannot fill the district's
+    # queue with invented organisations (issue 15).
+    "REGISTER_LIMIT": "10 per hour",
     "PAGE_SIZE": 20,
 }

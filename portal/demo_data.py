@@ -74,6 +74,8 @@ PROGRAMMES = (
     ("qiye", "6-18-01-02", "intermediate", "approved", date(2026, 3, 2)),
     # 云帆 entrusts this one's training to 精工 (AP-N4); its apprentices wait in 朝阳区's queue.
     ("qiye2", "4-03-02-01", "intermediate", "approved", date(2026, 9, 1)),
+    # A class that has finished: assessed, certificates, both claims, a recovery (demo_money).
+    ("qiye", "6-18-01-04", "intermediate", "approved", date(2025, 3, 3)),
     ("qiye", "6-18-02-04", "intermediate", "returned", date(2027, 3, 1)),
     ("qiye", "6-20-01-01", "advanced", "draft", date(2027, 3, 1)),
     ("qiye3", "4-04-05-05", "intermediate", "rejected", date(2027, 3, 1)),

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 
+from portal import demo_money
 from portal.apprenticeship.enrolment import agreements
 from portal.apprenticeship.enrolment import services as enrolments
 from portal.apprenticeship.enrolment.checks import Registration
@@ -64,8 +65,8 @@ def _programme(username: str, occupation_code: str) -> Programme:
 class _People:
     """Believable names, resident IDs and mobiles, the same on every run."""
 
-    def __init__(self):
-        self.identities = Identities(random.Random(2026))
+    def __init__(self, seed: int = 2026):
+        self.identities = Identities(random.Random(seed))
 
     def registration(self, start: date, wage: int = 6200, end: date | None = None):
         """A fixed-term contract in force whenever the demo is loaded, unless `end` is given."""
@@ -75,11 +76,26 @@ class _People:
                             self.identities.mobile(), start, end, True, "new_hire", False, wage)
 
 
+class _Story:
+    """What demo_money borrows from this story: its users, programmes, mentors, people."""
+
+    user = staticmethod(_user)
+    programme = staticmethod(_programme)
+
+    def __init__(self):
+        self.people = _People(seed=2025)  # other people than the story's own
+
+    @staticmethod
+    def mentors(programme: Programme) -> tuple[Mentor, Mentor]:
+        return _mentors(programme)
+
+
 def seed_story() -> None:
     machining = _programme("qiye", "6-18-01-02")
     if not db.session.scalar(sa.select(sa.func.count()).select_from(Enrolment)
                              .where(Enrolment.programme_id == machining.id)):
         _seed_records(machining, _programme("qiye2", "4-03-02-01"))
+    demo_money.seed_money(_Story())
     _seed_todays_session(machining)
 
 

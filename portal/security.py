@@ -8,6 +8,7 @@ from flask_login import current_user, logout_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from portal.accounts import sessions
 from portal.extensions import db, login_manager
 from portal.models import User
 
@@ -29,16 +30,18 @@ def _sqlite_foreign_keys(dbapi_connection, _record):
 
 @login_manager.user_loader
 def _load_user(user_id: str):
-    if not user_id.isdigit():
+    if not user_id.isdigit() or len(user_id) > 12:
         return None
-    return db.session.get(User, int(user_id))
+    return sessions.load_user(int(user_id))
 
 
-def start_session() -> None:
-    """Called at login: a fresh session with the absolute-lifetime clock started."""
+def start_session(user: User) -> None:
+    """Called at login: a fresh cookie, a new server-side session row, the absolute-lifetime
+    clock started."""
     session.clear()
     session.permanent = True
     session["login_at"] = datetime.now(UTC).timestamp()
+    sessions.open_session(user)
 
 
 def _enforce_absolute_lifetime():
@@ -47,6 +50,8 @@ def _enforce_absolute_lifetime():
     started = session.get("login_at")
     limit = current_app.config["SESSION_ABSOLUTE_LIFETIME"].total_seconds()
     if started is None or datetime.now(UTC).timestamp() - started > limit:
+        sessions.end_current("expired")
+        db.session.commit()
         logout_user()
         session.clear()
 
@@ -68,6 +73,10 @@ def init_app(app) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "请先登录。"
     login_manager.login_message_category = "info"
-    login_manager.session_protection = "strong"
+    # Flask-Login's "strong" protection hashes IP and user agent into the cookie and, with
+    # permanent sessions, only marks the session non-fresh: it protects nothing here and
+    # logs out a phone whose IP changes between cell towers. Revocation is server-side
+    # (accounts.sessions) instead.
+    login_manager.session_protection = None
     app.before_request(_enforce_absolute_lifetime)
     app.after_request(_secure_headers)

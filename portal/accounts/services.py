@@ -9,6 +9,7 @@ from portal.accounts.passwords import (
     verify_password,
 )
 from portal.core import audit
+from portal.core.errors import ServiceError
 from portal.extensions import db
 from portal.models import User
 from portal.models.base import utcnow
@@ -29,7 +30,15 @@ def authenticate(username: str, password: str) -> User | None:
     return user
 
 
-def change_password(user: User, new_password: str) -> None:
+WRONG_CURRENT = "当前密码不正确"
+
+
+def change_password(user: User, new_password: str, current_password: str | None = None) -> None:
+    """ASVS 5.0 §6.2.3: a change proves the current password, except the forced first change
+    after a one-time password (the user has just signed in with it)."""
+    if not user.must_change_password and not verify_password(user.password_hash,
+                                                             current_password or ""):
+        raise ServiceError(WRONG_CURRENT)
     user.password_hash = hash_password(new_password)
     user.must_change_password = False
     audit.record(user, "user", user.id, "change_password")

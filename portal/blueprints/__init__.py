@@ -15,8 +15,9 @@ def register_blueprints(app) -> None:
     from portal.blueprints.expert import bp as expert
     from portal.blueprints.files import bp as files
     from portal.blueprints.institution import bp as institution
+    from portal.blueprints.public import bp as public
 
-    for bp in (auth, enterprise, institution, district, center, checkin, expert, files):
+    for bp in (auth, enterprise, institution, district, center, checkin, expert, files, public):
         app.register_blueprint(bp)
 
     @app.get("/")

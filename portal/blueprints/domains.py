@@ -1,6 +1,9 @@
 """The domains whose route tables the role blueprints bind: the one list to extend."""
 
+from flask_login import current_user
+
 # Importing a domain's access module registers its scopes and permissions in core.access.
+from portal.accounts import pages as accounts
 from portal.apprenticeship.assessment import pages as assessment
 from portal.apprenticeship.enrolment import access as _enrolment_access  # noqa: F401
 from portal.apprenticeship.enrolment import checks as enrolment_checks
@@ -9,6 +12,7 @@ from portal.apprenticeship.mentors import access as _mentors_access  # noqa: F40
 from portal.apprenticeship.mentors import pages as mentors
 from portal.apprenticeship.programmes import access as _programmes_access  # noqa: F401
 from portal.apprenticeship.programmes import pages as programmes
+from portal.apprenticeship.programmes import suspension, suspension_pages
 from portal.apprenticeship.quality import pages as quality
 from portal.apprenticeship.status import access as _status_access  # noqa: F401
 from portal.apprenticeship.status import pages as status
@@ -17,15 +21,18 @@ from portal.apprenticeship.training import pages as training
 from portal.catalogue import pages as catalogue
 from portal.certificates import pages as certificates
 from portal.money import access as _money_access  # noqa: F401
-from portal.money import claim_pages, ledger_pages, payment_pages
+from portal.money import claim_pages, payment_pages
+from portal.money.ledger import pages as ledger_pages
 from portal.orgs import access as _orgs_access  # noqa: F401
 from portal.orgs import pages as orgs
 from portal.web.routes import RouteTable, bind_table
 
 DOMAIN_ROUTES: tuple[RouteTable, ...] = (
+    accounts.ROUTES,
     orgs.ROUTES,
     catalogue.ROUTES,
     programmes.ROUTES,
+    suspension_pages.ROUTES,
     enrolment.ROUTES,
     mentors.ROUTES,
     training.ROUTES,
@@ -42,6 +49,9 @@ DOMAIN_ROUTES: tuple[RouteTable, ...] = (
 # Domain facts templates show beside a record (the web layer imports no domain).
 TEMPLATE_GLOBALS = {
     "contract_warning": lambda e: enrolment_checks.contract_warning(e.programme, e.contract_end),
+    # AP-V2: the district's suspend / lift buttons on a programme's page.
+    "may_suspend": lambda p: suspension.may_suspend(current_user, p),
+    "may_lift": lambda p: suspension.may_lift(current_user, p),
 }
 
 

@@ -6,7 +6,13 @@ from portal.models.apprentice import (
     Enrolment,
     EnrolmentState,
 )
-from portal.models.assessment import Assessment, Verdict, VocationalCertificateType
+from portal.models.assessment import (
+    Assessment,
+    Certificate,
+    CertificateKind,
+    Verdict,
+    VocationalCertificateType,
+)
 from portal.models.audit import AuditLog
 from portal.models.base import Base
 from portal.models.catalogue import (
@@ -15,8 +21,6 @@ from portal.models.catalogue import (
     CatalogueVersion,
     Occupation,
 )
-from portal.models.certificate import Certificate, CertificateKind
-from portal.models.district import District
 from portal.models.document import Document, DocumentKind
 from portal.models.mentor import Mentor, MentorKind, TrainingAgreement
 from portal.models.money import (
@@ -34,10 +38,9 @@ from portal.models.money import (
     Repayment,
     SubsidyAccount,
 )
-from portal.models.org import Organisation, OrgKind, institution_occupation
+from portal.models.org import District, Organisation, OrgKind, institution_occupation
 from portal.models.programme import Programme
-from portal.models.review import ReviewState
-from portal.models.revision import ReturnSnapshot
+from portal.models.review import ReturnSnapshot, ReviewState
 from portal.models.setting import ParameterValue
 from portal.models.training import (
     ChangeState,
@@ -50,7 +53,7 @@ from portal.models.training import (
     StatusChange,
     StatusChangeKind,
 )
-from portal.models.user import ROLE_LABELS, Role, User
+from portal.models.user import ROLE_LABELS, LoginSession, Role, User
 
 __all__ = [
     "Assessment",
@@ -101,6 +104,7 @@ __all__ = [
     "ParameterValue",
     "Programme",
     "ROLE_LABELS",
+    "LoginSession",
     "ReturnSnapshot",
     "ReviewState",
     "Role",

@@ -83,3 +83,11 @@ class Organisation(TimestampMixin, Base):
     @property
     def is_enterprise(self) -> bool:
         return self.kind == OrgKind.ENTERPRISE
+
+
+class District(Base):
+    __tablename__ = "district"
+
+    code: Mapped[str] = mapped_column(sa.String(6), primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    sort_order: Mapped[int] = mapped_column(default=0)

@@ -64,3 +64,23 @@ class User(UserMixin, TimestampMixin, Base):
     @property
     def is_active(self) -> bool:
         return self.is_active_account
+
+
+class LoginSession(Base):
+    """A signed-in browser (issue 15): the cookie carries a random token, this row its hash.
+
+    Ending the row ends the session at once, wherever the cookie has been copied to.
+    """
+
+    __tablename__ = "login_session"
+    __table_args__ = (sa.Index("ix_login_session_user_open", "user_id", "ended_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    ended_reason: Mapped[str] = mapped_column(sa.String(32), default="")
+    user_agent: Mapped[str] = mapped_column(sa.String(200), default="")
+    ip: Mapped[str] = mapped_column(sa.String(45), default="")

@@ -32,6 +32,13 @@ from .apprenticeship import (
     training_complete,
     wage_problems,
 )
+from .assessment import (
+    VOCATIONAL_TYPES,
+    joint_verdict,
+    may_assess,
+    verdicts_disagree,
+    vocational_certificate_problems,
+)
 from .checkin import (
     RADIUS_MAX_M,
     RADIUS_MIN_M,
@@ -53,12 +60,14 @@ from .high_skill import (
     hs_trainee_problems,
     hs_year_problems,
 )
+from .holds import Hold, prepayment_hold, remainder_hold
 from .identifiers import (
     is_valid_credit_code,
     is_valid_mobile,
     is_valid_occupation_code,
     is_valid_resident_id,
     mask_mobile,
+    mask_name,
     mask_resident_id,
     normalise_identifier,
     normalise_occupation_code,
@@ -74,7 +83,9 @@ from .levels import (
     required_credits,
     standard_duration_years,
 )
+from .log_text import mask_pii_text
 from .messages import RULE_MESSAGES, RuleViolation, in_catalogue_order, rule_message
+from .money_input import amount_problem, parse_yuan, recovery_overdue, yuan_problem
 from .parameters import DEFAULTS, PARAMETERS, ParameterSpec, param
 from .subsidy import (
     FUNDING_SOURCES,
@@ -86,6 +97,7 @@ from .subsidy import (
     subsidy_remainder,
     subsidy_standard,
 )
+from .subsidy_effects import status_money_effect, subsidy_forecast
 
 __all__ = [
     "HOURS_PER_CREDIT",
@@ -115,6 +127,8 @@ __all__ = [
     "normalise_identifier",
     "resident_id_birth_date",
     "mask_mobile",
+    "mask_name",
+    "mask_pii_text",
     "normalise_occupation_code",
     "is_valid_occupation_code",
     # levels
@@ -150,6 +164,23 @@ __all__ = [
     "subsidy_rate_pct",
     "FUNDING_SOURCES",
     "funding_source_for",
+    # holds, forecast, money effect of a change of status (issue 12)
+    "Hold",
+    "prepayment_hold",
+    "remainder_hold",
+    "subsidy_forecast",
+    "status_money_effect",
+    # typed amounts and recovery deadlines (C-MONEY, AP-$4)
+    "yuan_problem",
+    "parse_yuan",
+    "amount_problem",
+    "recovery_overdue",
+    # assessment (AP-S1, AP-S2)
+    "VOCATIONAL_TYPES",
+    "may_assess",
+    "joint_verdict",
+    "verdicts_disagree",
+    "vocational_certificate_problems",
     # check-in (AP-P1)
     "RADIUS_MIN_M",
     "RADIUS_MAX_M",

@@ -142,3 +142,14 @@ def mask_resident_id(value: str | None) -> str:
 def mask_mobile(value: str | None) -> str:
     """C-PII: keep the first 3 and last 4 digits, one ``*`` per hidden character."""
     return _mask(value, MOBILE_KEEP)
+
+
+def mask_name(name: str | None) -> str:
+    """C-PII: a holder's name on a public page keeps its first character, ``*`` for each other.
+
+    A one-character name is shown as ``*``: the whole name would otherwise be disclosed.
+    """
+    value = (name or "").strip()
+    if len(value) <= 1:
+        return "*" * len(value)
+    return value[0] + "*" * (len(value) - 1)

@@ -106,6 +106,8 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
     # Not in the seed (it only says "本市最低工资标准"): Beijing's figures as RULES.md dates them.
     _dated("min_monthly_wage", "AP-E6", "本市最低月工资标准", "元/月",
            ((date(2023, 9, 1), 2420), (date(2025, 9, 1), 2540))),
+    # Issue 12 (not a RULES.md figure): the days a recovery order (追回) gives to repay.
+    ParameterSpec("recovery_due_days", "AP-$4", "追回期限", "天", 30),
     ParameterSpec("attendance_alert_below_pct", "AP-P4", "出勤率预警线（低于）", "%", 80),
     ParameterSpec("attrition_alert_above_pct", "AP-P4", "流失率预警线（高于）", "%", 20),
     # Issue 11 (not a RULES.md figure): the default radius of a session's optional location

@@ -40,6 +40,8 @@ ACTION_LABELS = {
     "status_change_rejected": "学籍异动不予批准",
     "status_change_cancelled": "撤回学籍异动申请",
     "suspend": "暂停培训",
+    "lift": "解除停训",
+    "refresh": "重新汇总",
     "resume": "恢复培训",
     "extend": "延长培养期",
     "withdraw": "退出培训",

@@ -22,6 +22,7 @@ EXPECTED_DEFAULTS = {
     "subsidy_counts_extension": 0,
     "prepayment_pct": 50,
     "min_monthly_wage": 2540,
+    "recovery_due_days": 30,
     "attendance_alert_below_pct": 80,
     "attrition_alert_above_pct": 20,
     "checkin_radius_m": 100,

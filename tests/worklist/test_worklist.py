@@ -278,7 +278,8 @@ def test_C_DIST_worklist_is_one_query_per_kind(app, db, count_queries, rows_each
     db.session.refresh(district)  # the user as a request has it: loaded at login
     with app.test_request_context(), count_queries() as statements:
         work = worklist_for(district)
-    assert len(statements) == len(kinds_for(Role.DISTRICT)) == 4
+    # One query per kind, however many kinds later issues register (issue 12 adds some).
+    assert len(statements) == len(kinds_for(Role.DISTRICT)) >= 4
     assert {w.key: w.count for w in work.waiting} == {"district-organisations": rows_each,
                                                       "district-enrolments": rows_each}
 

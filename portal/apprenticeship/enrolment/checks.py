@@ -11,6 +11,7 @@ from datetime import date
 
 from portal import rules
 from portal.apprenticeship.programmes.services import period_end
+from portal.apprenticeship.programmes.suspension import refuse_enrolment_if_suspended
 from portal.catalogue.parameters import parameters_on
 from portal.clock import today
 from portal.core.errors import ServiceError
@@ -102,6 +103,7 @@ def registration_problems(level: str, reg: Registration, params, day: date) -> l
 
 def check_registration(programme: Programme, reg: Registration, day: date | None = None) -> None:
     """Refuse `reg` in `programme` on `day`: the name, the wage range, then the rules."""
+    refuse_enrolment_if_suspended(programme)  # AP-V2: a suspended programme enrols no one
     problem = name_problem(reg.name)
     if problem:
         raise ServiceError(problem)

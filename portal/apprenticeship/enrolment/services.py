@@ -49,7 +49,6 @@ from portal.core.workflow import (
     decision_action,
 )
 from portal.extensions import db
-from portal.money.accounts import open_account
 from portal.models import (
     HOLDING_STATES,
     Apprentice,
@@ -60,6 +59,7 @@ from portal.models import (
     ReviewState,
     Role,
 )
+from portal.money.accounts import open_account
 
 OBJECT_TYPE = "enrolment"
 S = EnrolmentState
@@ -77,6 +77,9 @@ WORKFLOW = Workflow(OBJECT_TYPE, [
     Transition(Decision.APPROVE, (S.SUBMITTED,), S.ACTIVE, **_REVIEW),
     Transition(Decision.RETURN, (S.SUBMITTED,), S.RETURNED, requires="comment", **_REVIEW),
     Transition(Decision.REJECT, (S.SUBMITTED,), S.REJECTED, requires="reason", **_REVIEW),
+    # AP-S1: completed by the joint assessment (assessment.services checks both parties).
+    Transition("complete", (S.ACTIVE,), S.COMPLETED, "view", logged_as="complete",
+               refusal="只有本项目的企业或培训机构可以确认结业"),
 ])
 
 AP_E5_MESSAGE = rules.rule_message("AP-E5")

@@ -28,6 +28,7 @@ from portal.models import (
     StatusChange,
     StatusChangeKind,
 )
+from portal.money.ledger.effects import money_effect
 from portal.web import review as review_actions
 from portal.web.commit import commit_or_refuse
 from portal.web.converters import db_int
@@ -234,7 +235,9 @@ def new_status_change():
     form = StatusChangeForm(enrolments=enrolments, targets=_target_choices())
     if request.method == "GET" and request.args.get("enrolment_id", type=db_int):
         form.enrolment_id.data = request.args.get("enrolment_id", type=db_int)
-    if form.validate_on_submit():
+    # Issue 12 item 6: "查看补贴影响" re-renders the form with the money effect, sending nothing.
+    previewing = request.method == "POST" and request.form.get("preview") == "1"
+    if not previewing and form.validate_on_submit():
         enrolment = db.session.get(Enrolment, form.enrolment_id.data)
         sent = commit_or_refuse(
             lambda: status_changes.request_change(current_user, enrolment,
@@ -244,7 +247,24 @@ def new_status_change():
             return redirect(view.url("status_change", change_id=sent.value.id))
         _attach(form, sent)
     return render_template("status/form.html", view=view, form=form,
-                           has_enrolments=bool(enrolments))
+                           has_enrolments=bool(enrolments), effect=_money_effect(form))
+
+
+def _money_effect(form: StatusChangeForm):
+    """AP-$4, AP-$2: the subsidy effect of the chosen change, for an enrolment in scope."""
+    if form.enrolment_id.data not in {value for value, _label in _enrolment_choices()}:
+        return None
+    return money_effect(form.enrolment_id.data, form.kind.data, form.extension_months.data)
+
+
+def status_change_money_effect():
+    """The money-effect panel for htmx as the form changes; without htmx the whole form with
+    the panel (GET: nothing is sent)."""
+    enrolments = _enrolment_choices()
+    form = StatusChangeForm(formdata=request.args, enrolments=enrolments,
+                            targets=_target_choices())
+    return page_or_block("status/form.html", "money_effect", view=current_view(VIEWS),
+                         form=form, has_enrolments=bool(enrolments), effect=_money_effect(form))
 
 
 def edit_form(change: StatusChange, formdata=None) -> ChangeDetailsForm:
@@ -290,6 +310,8 @@ ROUTES: RouteTable = {
     "center": _READ,
     "enterprise": _READ + (
         ("/status-changes/new", "new_status_change", new_status_change, GET_POST),
+        ("/status-changes/money-effect", "status_change_money_effect",
+         status_change_money_effect, GET),
         ("/status-changes/<int:change_id>/resubmit", "resubmit_status_change", resubmit, POST),
         ("/status-changes/<int:change_id>/cancel", "cancel_status_change", cancel, POST),
     ),

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from portal import rules
 from portal.accounts import services as accounts
+from portal.accounts import sessions
 from portal.accounts.forms import ChangePasswordForm, LoginForm
 from portal.blueprints.auth.blueprint import bp
 from portal.core.errors import ServiceError
@@ -54,8 +55,8 @@ def login():
     if form.validate_on_submit():
         user = accounts.authenticate(form.username.data, form.password.data)
         if user is not None:
+            start_session(user)
             db.session.commit()
-            start_session()
             login_user(user)
             return redirect(_safe_next(request.args.get("next")) or home_url(user))
         g.login_failed = True
@@ -65,6 +66,8 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    sessions.end_current("logout")
+    db.session.commit()
     logout_user()
     flash("您已安全退出。", "info")
     return redirect(url_for("auth.login"))
@@ -75,11 +78,17 @@ def logout():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        accounts.change_password(current_user, form.password.data)
-        db.session.commit()
-        flash("密码已更新。", "success")
-        # The role guard sends a first login here with `next` (e.g. a scanned check-in code).
-        return redirect(_safe_next(request.args.get("next")) or home_url(current_user))
+        try:
+            accounts.change_password(current_user, form.password.data, form.current.data)
+            sessions.end_others(current_user)
+        except ServiceError as err:
+            db.session.rollback()
+            form.current.errors.append(str(err))
+        else:
+            db.session.commit()
+            flash("密码已更新。", "success")
+            # The role guard sends a first login here with `next` (a scanned check-in code).
+            return redirect(_safe_next(request.args.get("next")) or home_url(current_user))
     return render_template("auth/change_password.html", form=form)
 
 
@@ -90,7 +99,13 @@ def _registration_form(kind: str):
     return form_cls()
 
 
+def _register_limit() -> str:
+    return current_app.config["REGISTER_LIMIT"]
+
+
 @bp.route("/register/<kind>", methods=["GET", "POST"])
+@limiter.limit(_register_limit, methods=["POST"],
+               error_message="注册提交过于频繁，请稍后再试。")
 def register(kind: str):
     form = _registration_form(kind)
     if form.validate_on_submit():
@@ -103,8 +118,8 @@ def register(kind: str):
             db.session.rollback()
             form.form_errors.append(str(err))
         else:
+            start_session(user)
             db.session.commit()
-            start_session()
             login_user(user)
             flash("注册成功。请核对单位信息后提交所在区审核。", "success")
             return redirect(home_url(user))
@@ -120,3 +135,21 @@ def register_check(kind: str, field: str):
         abort(404)
     form[field].validate(form)
     return page_or_block("auth/register.html", f"{field}_error", form=form, kind=OrgKind(kind))
+
+
+@bp.get("/account/sessions")
+@login_required
+def my_sessions():
+    """The user's signed-in browsers (device, last seen) and a way to end the others."""
+    return render_template("auth/sessions.html", rows=sessions.open_sessions(current_user),
+                           current=sessions.current_token_hash(),
+                           device_label=sessions.device_label)
+
+
+@bp.post("/account/sessions/<int:session_id>/end")
+@login_required
+def end_my_session(session_id: int):
+    if sessions.end_one(current_user, session_id):
+        db.session.commit()
+        flash("已结束该设备的登录。", "success")
+    return redirect(url_for("auth.my_sessions"))
