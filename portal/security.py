@@ -30,7 +30,7 @@ def _sqlite_foreign_keys(dbapi_connection, _record):
 
 @login_manager.user_loader
 def _load_user(user_id: str):
-    if not user_id.isdigit() or len(user_id) > 12:
+    if not (user_id.isascii() and user_id.isdigit()) or len(user_id) > 12:
         return None
     return sessions.load_user(int(user_id))
 

@@ -22,7 +22,8 @@ TOKEN_KEY = "sid"
 # last_seen_at is written at most this often: not one UPDATE per page view.
 SEEN_RESOLUTION = timedelta(minutes=1)
 REASONS = {"logout": "已退出", "password_changed": "密码已修改", "ended_by_user": "本人结束",
-           "ended_by_centre": "市级管理员结束", "idle": "长时间未操作", "expired": "超过最长登录时长"}
+           "ended_by_centre": "市级管理员结束",
+           "password_reset": "单位重置初始密码", "idle": "长时间未操作", "expired": "超过最长登录时长"}
 
 
 def _hash(token: str) -> str:
@@ -94,14 +95,21 @@ def end_others(user: User, reason: str = "password_changed") -> int:
 
 
 def end_one(user: User, session_id: int) -> bool:
-    """The user ends one of their own sessions (another device)."""
+    """The user ends one of their own sessions on another device (this one: 退出)."""
     return bool(_end_where(sa.and_(LoginSession.id == session_id,
-                                   LoginSession.user_id == user.id), "ended_by_user"))
+                                   LoginSession.user_id == user.id,
+                                   LoginSession.token_hash != (current_token_hash() or "")),
+                           "ended_by_user"))
+
+
+def end_every(user_id: int, reason: str) -> int:
+    """Every open session of a user, e.g. when someone else sets a new password for them."""
+    return _end_where(LoginSession.user_id == user_id, reason)
 
 
 def end_all(actor: User, user: User) -> int:
     """The centre ends every session of a user (a lost phone, a staff member who left)."""
-    ended = _end_where(LoginSession.user_id == user.id, "ended_by_centre")
+    ended = end_every(user.id, "ended_by_centre")
     audit.record(actor, "user", user.id, "end_sessions", comment=f"结束 {ended} 个登录会话")
     return ended
 

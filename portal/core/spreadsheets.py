@@ -31,6 +31,29 @@ SCAN_FACTOR = 10  # blank (e.g. formatted but empty) rows read per allowed data 
 Row = tuple[int, tuple]  # (row number in the sheet, the values under the header's columns)
 
 
+# What a spreadsheet reads as the start of a formula (OWASP "CSV injection"), tab and CR too.
+FORMULA_LEAD = ("=", "+", "-", "@", "\t", "\r")
+
+
+def looks_like_formula(value) -> bool:
+    return isinstance(value, str) and (value.startswith(FORMULA_LEAD)
+                                       or value.lstrip().startswith(FORMULA_LEAD))
+
+
+def defuse(cell) -> None:
+    """A text cell that a spreadsheet would run as a formula (a name or voucher number typed
+    as "=HYPERLINK(…)") is kept as text with Excel's own quote prefix; its value unchanged."""
+    if looks_like_formula(cell.value):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+
+
+def defuse_sheet(sheet) -> None:
+    for row in sheet.iter_rows():
+        for cell in row:
+            defuse(cell)
+
+
 def cell_text(value) -> str:
     """A cell as the text a person typed: no surrounding spaces, 12.0 shown as 12."""
     if value is None:

@@ -61,8 +61,12 @@ def first_lines(programme_id: int) -> list[LineFacts]:
 
 
 def outcome_of(enrolment_state, assessment: Assessment | None) -> Outcome | None:
-    """AP-$3, AP-S1: the outcome a final line pays for, or None while it is unknown."""
-    if enrolment_state == EnrolmentState.WITHDRAWN:
+    """AP-$3, AP-S1, AP-$4: the outcome a final line pays for, or None while it is unknown.
+
+    A transfer ends the record here as a withdrawal does: the prepayment is recovered in
+    this programme, and the target programme prepays again once it establishes the record
+    (money never moves between programmes)."""
+    if enrolment_state in (EnrolmentState.WITHDRAWN, EnrolmentState.TRANSFERRED):
         return Outcome.WITHDRAWN
     if assessment is None or assessment.agreed_verdict is None:
         return None

@@ -42,6 +42,7 @@ RECOVERY_OBJECT = "recovery"
 COMMENT_MAX = 1000
 
 NOT_OWNER = "只有培训项目的申报企业可以申请补贴"
+CLOSED = "项目已结项，不能再申请补贴（规则 AP-W3）"
 NOT_APPROVED = "培训项目经审核批准后才能申请补贴（规则 AP-W3）"
 NONE_FIRST = "没有可申请的学徒：本项目已建立学籍的学徒均已在首次补贴申请中（规则 AP-$4）"
 NONE_FINAL = ("没有可申请剩余补贴的学徒：须预拨资金已拨付，且考核结果已确认或已退出培训"
@@ -61,6 +62,8 @@ def _owner_problem(actor, programme: Programme) -> str | None:
         return NOT_OWNER
     if programme.state != ReviewState.APPROVED:
         return NOT_APPROVED
+    if programme.closed_on is not None:
+        return CLOSED
     return None
 
 
@@ -154,22 +157,30 @@ def refresh(actor, claim: Claim) -> Claim:
         raise NotAllowed(NOT_EDITABLE)
     programme = db.session.get(Programme, claim.programme_id)
     refuse_claim_if_suspended(programme)
-    db.session.execute(sa.delete(ClaimLine).where(ClaimLine.claim_id == claim.id))
-    db.session.flush()
-    lines = _gather(claim.kind, claim.programme_id)
-    if not lines:
-        raise ServiceError(NONE_FIRST if claim.kind == ClaimKind.FIRST else NONE_FINAL)
-    _write_lines(claim, lines)
+    _regather(claim)
     audit.record(actor, OBJECT_TYPE, claim.id, "refresh", from_state=claim.state,
                  to_state=claim.state, comment=f"{claim.headcount}人")
     db.session.flush()
     return claim
 
 
+def _regather(claim: Claim) -> None:
+    """The claim's lines as they stand now (outcomes, certificates, withdrawals since)."""
+    db.session.execute(sa.delete(ClaimLine).where(ClaimLine.claim_id == claim.id))
+    db.session.flush()
+    lines = _gather(claim.kind, claim.programme_id)
+    if not lines:
+        raise ServiceError(NONE_FIRST if claim.kind == ClaimKind.FIRST else NONE_FINAL)
+    _write_lines(claim, lines)
+
+
 def submit(actor, claim: Claim) -> ClaimState:
-    """AP-W3, AP-V2: the owner sends the claim to the district (not while suspended)."""
+    """AP-W3, AP-V2, AP-$3: the owner sends the claim to the district (not while suspended),
+    with its lines gathered afresh: a draft made before a certificate was recorded or an
+    apprentice withdrew is never sent with yesterday's amounts."""
     CLAIM_WORKFLOW.check(actor, claim, "submit")
     refuse_claim_if_suspended(db.session.get(Programme, claim.programme_id))
+    _regather(claim)
     if not claim.headcount:
         raise ServiceError(EMPTY_CLAIM)
     return CLAIM_WORKFLOW.apply(actor, claim, "submit")

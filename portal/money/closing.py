@@ -1,13 +1,25 @@
-"""AP-W3, AP-$4: a programme closes when its final claim is paid and every recovery settled."""
+"""AP-W3, AP-$4: a programme closes when its final claim is paid, every prepaid apprentice's
+remainder paid or recovered, and every recovery settled."""
 
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 
 from portal.core import audit
 from portal.extensions import db
-from portal.models import Claim, ClaimKind, ClaimState, Programme, Recovery, RecoveryState
+from portal.models import (
+    Claim,
+    ClaimKind,
+    ClaimLine,
+    ClaimState,
+    Programme,
+    Recovery,
+    RecoveryState,
+    SubsidyAccount,
+)
 from portal.models.base import utcnow
+from portal.money.claim_lines import paid_first_line
 
 OBJECT_TYPE = "programme"
 # A final claim still on its way (drafted, in review, approved but unpaid) keeps it open.
@@ -26,7 +38,22 @@ def is_done(programme_id: int) -> bool:
     open_recoveries = db.session.scalar(
         sa.select(sa.func.count()).select_from(Recovery)
         .where(Recovery.programme_id == programme_id, Recovery.state != RecoveryState.SETTLED))
-    return not open_recoveries
+    return not open_recoveries and not _unsettled_accounts(programme_id)
+
+
+def _unsettled_accounts(programme_id: int) -> int:
+    """Apprentices who were prepaid but whose remainder has not been paid or recovered yet
+    (still in training, unassessed, the two parties disagreeing)."""
+    final = aliased(ClaimLine)
+    settled = (sa.select(final.account_id).join(Claim, Claim.id == final.claim_id)
+               .where(final.kind == ClaimKind.FINAL, final.released.is_(False),
+                      Claim.state == ClaimState.PAID))
+    prepaid = paid_first_line().subquery()
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(SubsidyAccount)
+        .join(prepaid, prepaid.c.account_id == SubsidyAccount.id)
+        .where(SubsidyAccount.programme_id == programme_id,
+               SubsidyAccount.id.not_in(settled))) or 0
 
 
 def close_if_done(programme_id: int, day: date, *, actor=None) -> bool:

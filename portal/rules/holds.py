@@ -23,7 +23,7 @@ _FIRST, _FINAL = "首次补贴（预拨）", "剩余补贴"
 
 @dataclass(frozen=True)
 class Hold:
-    """One line's status: `held` False once the money has moved (paid, recovered)."""
+    """AP-W3: one line's status; `held` is False once the money has moved (paid, recovered)."""
 
     code: str
     rule: str
@@ -32,11 +32,14 @@ class Hold:
 
     @property
     def message(self) -> str:
+        """AP-W3: the status as the payee reads it, naming the rule."""
         return f"{self.text}（规则 {self.rule}）"
 
 
 def _claim_hold(which: str, claim_state: str, paid_on: date | None, claim_payable: int,
                 fund_remaining: int | None) -> Hold:
+    """AP-W3, AP-$5: where a claim holding the line stands: in review, awaiting payment,
+    the fund exhausted, or paid."""
     if claim_state == "paid":
         when = f"已于 {paid_on.isoformat()} 拨付" if paid_on else "已拨付"
         return Hold("paid", "AP-W3", f"{which}{when}", held=False)

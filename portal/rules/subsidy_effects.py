@@ -94,6 +94,7 @@ def subsidy_forecast(level: str, urgent: bool, in_assessment_scope: bool, headco
     failed = subsidy_entitlement(level, urgent, in_assessment_scope, False, False, params=params)
 
     def case(entitlement: int | None) -> dict | None:
+        """AP-$4: one outcome's entitlement and remainder, per head and for the cohort."""
         if entitlement is None:
             return None
         return {"entitlement": entitlement, "remainder": entitlement - prepayment,

@@ -51,7 +51,7 @@ PAGE_SIZES = (20, 50, 100)
 def page_number() -> int:
     """The page asked for, clamped: a junk or huge number is never an error (or an overflow)."""
     raw = request.args.get("page", "")
-    number = int(raw) if raw.isdigit() and len(raw) <= len(str(MAX_PAGE)) else 1
+    number = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= len(str(MAX_PAGE)) else 1
     return max(1, min(number, MAX_PAGE))
 
 

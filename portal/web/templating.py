@@ -53,6 +53,27 @@ ACTION_LABELS = {
     "create_trainee_account": "开通学员账号",
     "reset_password": "生成学员初始密码",
     "update_person": "更新人员信息",
+    # Assessment, certificates and money (AP-S1, AP-S2, AP-W3, AP-$4, AP-$5)
+    "open": "建立记录",
+    "enterprise_verdict": "企业考核意见",
+    "institution_verdict": "培训机构考核意见",
+    "vocational": "登记职业证书",
+    "vocational_corrected": "更正职业证书",
+    "agree": "企校考核意见一致",
+    "complete": "结业",
+    "issue": "颁发证书",
+    "revoke": "撤销证书",
+    "pay": "记录拨付",
+    "set_available": "登记资金额度",
+    "repay": "登记退回款",
+    "settle": "追回完毕",
+    "close": "项目结项",
+    # Accounts (issue 15)
+    "end_sessions": "结束全部登录",
+    "check_in": "签到",
+    "add_evidence": "上传培训影像",
+    "location_check": "位置核验",
+    "status_change_not_applied": "学籍异动未能生效",
 }
 
 

@@ -15,12 +15,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from portal.apprenticeship.enrolment import importer
+from portal.core import spreadsheets
 from portal.models import Programme
 
 _ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
 _WRAP = Alignment(wrap_text=True, vertical="top")
-# What a spreadsheet reads as the start of a formula (OWASP "CSV injection"), tab and CR too.
-_FORMULA_LEAD = ("=", "+", "-", "@", "\t", "\r")
 
 
 def error_report(programme: Programme, data: bytes, *, day: date | None = None) -> bytes:
@@ -56,10 +55,5 @@ def _put(cell, value) -> None:
     cell.value = value
     if isinstance(value, date) and not isinstance(value, datetime):
         cell.number_format = "yyyy-mm-dd"
-    if isinstance(value, str) and (value.startswith(_FORMULA_LEAD)
-                                   or value.lstrip().startswith(_FORMULA_LEAD)):
-        # Stored as a string and shown with Excel's own apostrophe ("quote prefix"), so
-        # neither opening nor editing the cell evaluates it; the value itself is unchanged
-        # and uploads again as typed.
-        cell.data_type = "s"
-        cell.quotePrefix = True
+    # Neither opening nor editing the cell evaluates it; it uploads again as typed.
+    spreadsheets.defuse(cell)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from portal import rules
+from portal.accounts import sessions
 from portal.accounts.passwords import UNUSABLE_PASSWORD, hash_password
 from portal.core import audit
 from portal.core.access import can
@@ -85,6 +86,8 @@ def reset_initial_password(actor, enrolment: Enrolment) -> InitialPassword:
     password = _random_password()
     user.password_hash = hash_password(password)
     user.must_change_password = True
+    # Whoever is signed in as the trainee now (a lost phone) must sign in with the new one.
+    sessions.end_every(user.id, "password_reset")
     audit.record(actor, ENROLMENT_OBJECT, enrolment.id, "reset_password",
                  comment="生成学员初始密码（登录后须修改）")
     db.session.flush()

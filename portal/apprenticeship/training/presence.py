@@ -65,7 +65,7 @@ def normalise_code(typed: str | None) -> str:
 
 def code_matches(session_id: int, typed: str | None, now: float | None = None) -> bool:
     code = normalise_code(typed)
-    if len(code) != CODE_DIGITS or not code.isdigit():
+    if len(code) != CODE_DIGITS or not (code.isascii() and code.isdigit()):
         return False
     window = _window(now)
     return any(hmac.compare_digest(code, _code(session_id, window - back))

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from openpyxl.styles import Font
 
 from portal import rules
+from portal.core import spreadsheets
 from portal.extensions import db
 from portal.models import Claim, ClaimState, Occupation, Organisation, Programme
 from portal.money.ledger import FUND_LABELS, EntryKind, LedgerFilters, ledger_query, ledger_totals
@@ -36,6 +37,8 @@ def _text(sheet, row: int, column: int) -> None:
 
 
 def _bytes(book) -> bytes:
+    for sheet in book.worksheets:
+        spreadsheets.defuse_sheet(sheet)
     out = BytesIO()
     book.save(out)
     return out.getvalue()

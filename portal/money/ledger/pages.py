@@ -46,10 +46,11 @@ def ledger_filters(view: LedgerView) -> ledger.LedgerFilters:
     kind = request.args.get("kind", "")
     programme = request.args.get("programme", "")
     return ledger.LedgerFilters(
-        year=int(year) if year.isdigit() and FIRST_YEAR <= int(year) <= 2100 else None,
+        year=int(year) if year.isascii() and year.isdigit() and FIRST_YEAR <= int(year) <= 2100 else None,
         kind=kind if kind in {k.value for k in ledger.EntryKind} else "",
         q=request.args.get("q", "").strip()[:40],
-        programme_id=int(programme) if programme.isdigit() and len(programme) < 10 else None,
+        programme_id=int(programme) if programme.isascii() and programme.isdigit()
+        and len(programme) < 10 else None,
         district=request.args.get("district", "")[:6] if view.city_wide else "",
     )
 
