@@ -246,6 +246,30 @@ def init_app(app) -> None:
         applied, failed = apply_due(day.date() if day else None)
         click.echo(f"applied {applied} change(s) of status; {failed} could not be applied")
 
+    @app.cli.command("audit-verify")
+    def audit_verify_command():
+        """C-AUD: recompute the audit log's chain; non-zero exit and the first broken row."""
+        from portal.core import audit_chain
+
+        with db.engine.connect() as conn:
+            result = audit_chain.verify(conn, audit_chain._key())
+        if result.ok:
+            click.echo(f"audit log intact: {result.checked} rows checked")
+            return
+        where = f" at row id {result.broken_id}" if result.broken_id else ""
+        click.echo(f"audit log BROKEN{where} after {result.checked} intact rows: "
+                   f"{result.problem}", err=True)
+        raise SystemExit(1)
+
+    @app.cli.command("audit-seal")
+    def audit_seal_command():
+        """C-AUD: chain audit rows written before the chain existed or by bulk inserts."""
+        from portal.core import audit_chain
+
+        with db.engine.begin() as conn:
+            sealed = audit_chain.seal_unsealed(conn, audit_chain._key())
+        click.echo(f"sealed {sealed} audit rows")
+
     @app.cli.command("backup")
     @click.argument("path")
     def backup_command(path: str):

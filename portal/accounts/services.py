@@ -15,17 +15,21 @@ from portal.models import User
 from portal.models.base import utcnow
 
 
-def authenticate(username: str, password: str) -> User | None:
+def authenticate(username: str, password: str, ip: str = "") -> User | None:
+    """The user whose password this is; a failed attempt on an existing account is audited
+    with the client address (C-AUD), the caller commits either way."""
     user = db.session.scalar(sa.select(User).where(User.username == username.strip()))
     if user is None:
         verify_password(DUMMY_HASH, password)
         return None
     if not user.is_active or not verify_password(user.password_hash, password):
+        audit.record(None, "user", user.id, "login_failed", comment=f"IP {ip}")
+        db.session.flush()
         return None
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
-    audit.record(user, "user", user.id, "login")
+    audit.record(user, "user", user.id, "login", comment=f"IP {ip}")
     db.session.flush()
     return user
 

@@ -387,6 +387,9 @@ def seed_scale(apprentices: int, seed: int) -> dict:
     city.w.flush()
     training.link_trainees(city, db, sa)
     _holding_counts(city)
+    from portal.core import audit_chain
+
+    audit_chain.seal_unsealed(db.session.connection(), audit_chain._key())
     db.session.commit()
     _after_bulk_ids([t.name for t in (User.__table__, Organisation.__table__, Mentor.__table__,
                                       TrainingAgreement.__table__, Programme.__table__,

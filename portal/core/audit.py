@@ -3,6 +3,7 @@
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from portal.core import audit_chain  # noqa: F401  (chains every new row at flush)
 from portal.extensions import db
 from portal.models import AuditLog
 

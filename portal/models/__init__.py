@@ -13,7 +13,7 @@ from portal.models.assessment import (
     Verdict,
     VocationalCertificateType,
 )
-from portal.models.audit import AuditLog
+from portal.models.audit import AuditChainHead, AuditLog
 from portal.models.base import Base
 from portal.models.catalogue import (
     CatalogueItem,
@@ -90,6 +90,7 @@ __all__ = [
     "StatusChange",
     "StatusChangeKind",
     "TrainingAgreement",
+    "AuditChainHead",
     "AuditLog",
     "Base",
     "CatalogueItem",

@@ -27,7 +27,10 @@ _STATE_LABELS: dict[str, dict[str, str]] = {
 
 class AuditLog(Base):
     __tablename__ = "audit_log"
-    __table_args__ = (sa.Index("ix_audit_log_object", "object_type", "object_id"),)
+    __table_args__ = (sa.Index("ix_audit_log_object", "object_type", "object_id"),
+                      # An index, not a constraint: SQLite adds it without rebuilding the
+                      # table (a rebuild would drop the append-only triggers).
+                      sa.Index("uq_audit_log_chain_seq", "chain_seq", unique=True))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
@@ -39,6 +42,10 @@ class AuditLog(Base):
     from_state: Mapped[str | None] = mapped_column(sa.String(32))
     to_state: Mapped[str | None] = mapped_column(sa.String(32))
     comment: Mapped[str] = mapped_column(sa.Text, default="")
+    # The tamper-evident chain (core.audit_chain): position, and an HMAC of this row's
+    # content and the previous row's hash. Set when the row is written.
+    chain_seq: Mapped[int | None]
+    row_hash: Mapped[str | None] = mapped_column(sa.String(64))
 
     actor = relationship("User", lazy="raise")
 
@@ -64,3 +71,14 @@ class AuditLog(Base):
     @property
     def changes_state(self) -> bool:
         return bool(self.to_state) and self.from_state != self.to_state
+
+
+class AuditChainHead(Base):
+    """The chain's last position and hash, one row: writers queue on it (row lock), so the
+    chain has one order even when transactions commit out of id order."""
+
+    __tablename__ = "audit_chain_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(default=0)
+    row_hash: Mapped[str] = mapped_column(sa.String(64), default="")

@@ -46,8 +46,7 @@ def _claim_hold(which: str, claim_state: str, paid_on: date | None, claim_payabl
     if claim_state == "approved":
         if fund_remaining is not None and fund_remaining < claim_payable:
             return Hold("fund_exhausted", "AP-$5",
-                        f"{which}已批准，但本年度补贴资金余额（{fund_remaining} 元）不足本次申请应拨"
-                        f"（{claim_payable} 元），待市级补充资金后拨付")
+                        f"{which}已批准，本年度补贴资金暂不足以拨付，待市级补充资金后拨付")
         return Hold("awaiting_payment", "AP-W3", f"{which}已批准，待市级记录拨付")
     return Hold(f"claim_{claim_state}", "AP-W3", f"{_REVIEW_STEPS[claim_state]}（{which}）")
 

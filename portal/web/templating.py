@@ -70,6 +70,9 @@ ACTION_LABELS = {
     "close": "项目结项",
     # Accounts (issue 15)
     "end_sessions": "结束全部登录",
+    "end_session": "结束一个设备的登录",
+    "login_failed": "登录失败",
+    "logout": "退出登录",
     "check_in": "签到",
     "add_evidence": "上传培训影像",
     "location_check": "位置核验",

@@ -103,3 +103,39 @@ def test_idle_session_ends_on_the_server(app, client):
     assert thief.get(HOME).status_code == 302
     db.session.expire_all()
     assert db.session.scalar(sa.select(LoginSession.ended_reason)) == "idle"
+
+
+def test_trainee_password_reset_ends_the_trainees_sessions(app, client):
+    """An enterprise resets a trainee's password (a lost phone): whoever is signed in as the
+    trainee is signed out, and cannot set a password without the new one-time password."""
+    from portal.apprenticeship.enrolment.trainee_accounts import reset_initial_password
+    from tests.enrolment_factories import make_enrolment, programme_parties, trainee_of
+
+    enrolment = make_enrolment()
+    trainee = trainee_of(enrolment)
+    phone = app.test_client()
+    log_in(phone, trainee)
+    assert phone.get("/m/").status_code == 200
+    from portal.models import Programme
+
+    owner, _school = programme_parties(db.session.get(Programme, enrolment.programme_id))
+    reset_initial_password(owner, enrolment)
+    db.session.commit()
+    assert phone.get("/m/").status_code == 302
+    taken = phone.post("/account/password", data={"password": "Taken-over-2026",
+                                                  "confirm": "Taken-over-2026"})
+    assert taken.status_code == 302 and "/login" in taken.headers["Location"]
+
+
+def test_C_AUD_failed_login_and_logout_are_audited_with_the_address(app, client):
+    from portal.models import AuditLog
+
+    user = approved_enterprise_user()
+    client.post("/login", data={"username": user.username, "password": "wrong-password"})
+    log_in(client, user)
+    client.post("/logout")
+    actions = db.session.execute(sa.select(AuditLog.action, AuditLog.comment).where(
+        AuditLog.object_type == "user", AuditLog.object_id == user.id)
+        .order_by(AuditLog.id)).all()
+    assert [a for a, _c in actions] == ["login_failed", "login", "logout"]
+    assert all(c.startswith("IP 127.0.0.1") for _a, c in actions)

@@ -42,7 +42,7 @@ def planned_end_sql() -> sa.ColumnElement:
                  .correlate(Enrolment).scalar_subquery())
     months = Programme.duration_months + extension
     if db.session.get_bind().dialect.name == "postgresql":
-        return sa.cast(Programme.start_date + sa.func.make_interval(0, months)
+        return sa.cast(Programme.start_date + sa.func.make_interval(0, sa.cast(months, sa.Integer))
                        - sa.text("interval '1 day'"), sa.Date)
     return sa.func.date(Programme.start_date, "+" + sa.cast(months, sa.String) + " months",
                         "-1 day", type_=sa.Date)

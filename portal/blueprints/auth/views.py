@@ -10,6 +10,7 @@ from portal.accounts import services as accounts
 from portal.accounts import sessions
 from portal.accounts.forms import ChangePasswordForm, LoginForm
 from portal.blueprints.auth.blueprint import bp
+from portal.core import audit
 from portal.core.errors import ServiceError
 from portal.extensions import db, limiter
 from portal.models import OrgKind
@@ -53,12 +54,14 @@ def login():
         return redirect(home_url(current_user))
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(form.username.data, form.password.data)
+        user = accounts.authenticate(form.username.data, form.password.data,
+                                     request.remote_addr or "")
         if user is not None:
             start_session(user)
             db.session.commit()
             login_user(user)
             return redirect(_safe_next(request.args.get("next")) or home_url(user))
+        db.session.commit()  # the failed attempt's audit record
         g.login_failed = True
         form.password.errors.append("用户名或密码错误")
     return render_template("auth/login.html", form=form)
@@ -66,8 +69,11 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    sessions.end_current("logout")
-    db.session.commit()
+    if current_user.is_authenticated:
+        sessions.end_current("logout")
+        audit.record(current_user, "user", current_user.id, "logout",
+                     comment=f"IP {request.remote_addr or ''}")
+        db.session.commit()
     logout_user()
     flash("您已安全退出。", "info")
     return redirect(url_for("auth.login"))
@@ -150,6 +156,8 @@ def my_sessions():
 @login_required
 def end_my_session(session_id: int):
     if sessions.end_one(current_user, session_id):
+        audit.record(current_user, "user", current_user.id, "end_session",
+                     comment=f"结束另一设备的登录，IP {request.remote_addr or ''}")
         db.session.commit()
         flash("已结束该设备的登录。", "success")
     return redirect(url_for("auth.my_sessions"))
