@@ -15,6 +15,12 @@ def create_app(config: dict | None = None):
     app = Flask(__name__, instance_relative_config=False)
     app.config.update(portal_config.load(config))
 
+    hops = app.config.get("PROXY_HOPS", 0)
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+
     from portal.web import converters
 
     converters.init_app(app)

@@ -29,6 +29,9 @@ def from_environment() -> dict:
     debug = env.get("FLASK_DEBUG") == "1" or env.get("PORTAL_ENV") == "development"
     return {
         "SECRET_KEY": env.get("SECRET_KEY"),
+        # The audit chain's HMAC key (core.audit_chain); kept apart from SECRET_KEY, so
+        # rotating the session key does not break the chain's verification.
+        "AUDIT_CHAIN_KEY": env.get("AUDIT_CHAIN_KEY"),
         "DEBUG": debug,
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(
             env.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'portal.sqlite3'}"
@@ -37,6 +40,9 @@ def from_environment() -> dict:
         "REDIS_URL": env.get("REDIS_URL"),
         "BENCH_SQL_COUNT": env.get("BENCH_SQL_COUNT") == "1",
         "PG_RANDOM_PAGE_COST": env.get("PG_RANDOM_PAGE_COST", "1.1"),
+        # Reverse proxies in front of the app that set X-Forwarded-For/-Proto: only then is
+        # the client's address the one limits and logs see (0: none, the socket's address).
+        "PROXY_HOPS": int(env.get("PROXY_HOPS") or 0),
         # Cookies go over TLS in production; plain http only on a developer's 127.0.0.1.
         "SESSION_COOKIE_SECURE": not debug,
     }
@@ -84,7 +90,9 @@ DEFAULTS = {
     "RATELIMIT_HEADERS_ENABLED": False,
     "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
     "RATELIMIT_SWALLOW_ERRORS": True,
-    "LOGIN_LIMIT": "5 per 5 minutes",
+    "LOGIN_LIMIT": "5 per 5 minutes",  # one account from one address
+    "LOGIN_USER_LIMIT": "30 per hour",  # one account from anywhere
+    "LOGIN_ADDRESS_LIMIT": "60 per 5 minutes",  # one address, any account
     # Anonymous self-registration per client address: a script cannot fill the district's
     # queue with invented organisations (issue 15).
     "REGISTER_LIMIT": "10 per hour",

@@ -36,8 +36,20 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_LIMIT"]
 
 
+def _login_user_limit() -> str:
+    return current_app.config["LOGIN_USER_LIMIT"]
+
+
+def _login_address_limit() -> str:
+    return current_app.config["LOGIN_ADDRESS_LIMIT"]
+
+
 def _login_username() -> str:
     return (request.form.get("username") or "").strip().lower()[:64]
+
+
+def _login_user_at_address() -> str:
+    return f"{_login_username()}@{request.remote_addr}"
 
 
 def _login_failed(_response) -> bool:
@@ -45,10 +57,15 @@ def _login_failed(_response) -> bool:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=_login_failed,
-               error_message="登录失败次数过多，请5分钟后再试。")
-@limiter.limit(_login_limit, methods=["POST"], key_func=_login_username,
+# Strict for one account from one address (a guesser at a keyboard); loose for an account
+# from anywhere (trainee usernames are mobiles anyone can type: a tight per-account limit
+# would let a stranger lock the trainee out) and for an address (an office behind one NAT).
+@limiter.limit(_login_limit, methods=["POST"], key_func=_login_user_at_address,
                deduct_when=_login_failed, error_message="该账号登录失败次数过多，请5分钟后再试。")
+@limiter.limit(_login_user_limit, methods=["POST"], key_func=_login_username,
+               deduct_when=_login_failed, error_message="该账号登录失败次数过多，请稍后再试。")
+@limiter.limit(_login_address_limit, methods=["POST"], deduct_when=_login_failed,
+               error_message="本网络登录失败次数过多，请稍后再试。")
 def login():
     if current_user.is_authenticated:
         return redirect(home_url(current_user))

@@ -5,70 +5,25 @@ The app is served on 127.0.0.1 by werkzeug's threaded server; each trainee is a 
 check-ins are released at once by a barrier.
 """
 
-import re
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from http.cookiejar import CookieJar
-from urllib.error import HTTPError
-from urllib.parse import urlencode, urlsplit
-from urllib.request import HTTPCookieProcessor, Request, build_opener
 
-import pytest
 import sqlalchemy as sa
-from werkzeug.serving import make_server
 
 from portal.apprenticeship.training import attendance
 from portal.extensions import db
 from portal.models import AuditLog, CheckIn, ReviewState
 from tests.enrolment_factories import make_class_session, make_enrolment, trainee_of
-from tests.factories import PASSWORD
+from tests.live import LiveClient
 from tests.programme_factories import make_programme
 
 TRAINEES = 100
-CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
-                  r'type="hidden" name="csrf_token" value="([^"]+)"')
+class Phone(LiveClient):
+    """One trainee's browser."""
 
-
-@pytest.fixture
-def served(app):
-    """The test's app on a free 127.0.0.1 port (threaded, like the browser tests' server)."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="race-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
-
-
-class Phone:
-    """One trainee's browser: a cookie jar, redirects followed, errors returned, not raised."""
-
-    def __init__(self, base: str):
-        self.base = base
-        self.opener = build_opener(HTTPCookieProcessor(CookieJar()))
-
-    def request(self, path: str, data: dict | None = None) -> tuple[int, str, str]:
-        body = urlencode(data).encode() if data is not None else None
-        try:
-            with self.opener.open(Request(self.base + path, data=body), timeout=30) as response:
-                return response.status, response.read().decode(), urlsplit(response.url).path
-        except HTTPError as err:
-            return err.code, err.read().decode(), urlsplit(err.url).path
-
-    def csrf(self, html: str) -> str:
-        match = CSRF.search(html)
-        assert match, html[:500]
-        return match.group(1) or match.group(2)
-
-    def login(self, username: str) -> None:
-        _, page, _ = self.request("/login")
-        status, _, where = self.request("/login", {"username": username, "password": PASSWORD,
-                                                   "csrf_token": self.csrf(page)})
-        assert (status, where) == (200, "/m/"), (status, where)
+    def login(self, username: str, home: str = "/m/") -> None:
+        super().login(username, home)
 
     def open_code(self, path: str) -> str:
         """Scan: the check-in page; returns the form's CSRF token for the 签到 button."""
