@@ -246,6 +246,28 @@ def init_app(app) -> None:
         applied, failed = apply_due(day.date() if day else None)
         click.echo(f"applied {applied} change(s) of status; {failed} could not be applied")
 
+    @app.cli.command("grant-app-role")
+    @click.argument("role")
+    def grant_app_role_command(role: str):
+        """PostgreSQL: give ROLE (the portal's login, owning nothing) its rights; the audit
+        log only SELECT and INSERT. Run as the schema owner after `db upgrade`."""
+        from portal.core import pg_roles
+
+        with db.engine.begin() as conn:
+            statements = pg_roles.grant_app_role(conn, role)
+        click.echo(f"{len(statements)} grants for {role}; audit_log: SELECT, INSERT only")
+
+    @app.cli.command("remove-unused-uploads")
+    @click.option("--days", default=30, show_default=True, type=click.IntRange(1))
+    def remove_unused_uploads_command(days: int):
+        """Delete uploaded files no record refers to, older than DAYS (run daily)."""
+        from datetime import timedelta
+
+        from portal.core import file_retention
+
+        removed = file_retention.remove_orphans(timedelta(days=days))
+        click.echo(f"removed {removed} unused upload(s) older than {days} days")
+
     @app.cli.command("audit-verify")
     def audit_verify_command():
         """C-AUD: recompute the audit log's chain; non-zero exit and the first broken row."""

@@ -73,6 +73,7 @@ ACTION_LABELS = {
     "end_session": "结束一个设备的登录",
     "login_failed": "登录失败",
     "logout": "退出登录",
+    "remove_unused": "删除未使用的上传文件",
     "check_in": "签到",
     "add_evidence": "上传培训影像",
     "location_check": "位置核验",
