@@ -41,6 +41,6 @@ def test_C_AUD_app_role_appends_but_cannot_change_the_audit_log(app, app_role):
     for statement in ("UPDATE audit_log SET comment = 'x'", "DELETE FROM audit_log",
                       "TRUNCATE audit_log", "ALTER TABLE audit_log DISABLE TRIGGER ALL",
                       "DROP TRIGGER audit_log_append_only ON audit_log"):
-        with pytest.raises(sa.exc.ProgrammingError, match="permission denied|must be owner"):
-            with app_role.begin() as conn:
-                conn.execute(sa.text(statement))
+        with (pytest.raises(sa.exc.ProgrammingError, match="permission denied|must be owner"),
+              app_role.begin() as conn):
+            conn.execute(sa.text(statement))
