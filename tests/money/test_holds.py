@@ -65,7 +65,8 @@ def test_AP_5_fund_exhausted_holds_an_approved_claim(app):
     make_claim(programme, [account], ClaimKind.FIRST, ClaimState.APPROVED)
     make_fund(2026, FundSource.SPECIAL_ACCOUNT, available=1000)
     hold = _holds(account)[account.id].prepayment
-    assert hold.code == "fund_exhausted" and hold.rule == "AP-$5" and "1000 元" in hold.text
+    assert hold.code == "fund_exhausted" and hold.rule == "AP-$5" and "资金暂不足" in hold.text
+    assert "1000 元" not in hold.text  # the payee is not shown the city's fund balance
 
 
 def test_AP_W3_paid_prepayment_states_its_date(app):
