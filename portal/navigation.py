@@ -11,6 +11,7 @@ HOME_ENDPOINTS = {
     Role.CENTER: "center.home",
     Role.TRAINEE: "checkin.home",
     Role.EXPERT: "expert.home",
+    Role.HOST: "host.home",
 }
 
 # (endpoint, label) per role; labels are translated where they are shown.
@@ -73,6 +74,7 @@ MENUS: dict[Role, tuple[tuple[str, str], ...]] = {
         ("center.accounts", "账号与登录"),
     ),
     Role.EXPERT: (("expert.home", "评审任务"),),
+    Role.HOST: (("host.home", "单位首页"),),
 }
 
 

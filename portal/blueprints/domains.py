@@ -20,6 +20,12 @@ from portal.apprenticeship.training import access as _training_access  # noqa: F
 from portal.apprenticeship.training import pages as training
 from portal.catalogue import pages as catalogue
 from portal.certificates import pages as certificates
+from portal.high_skill.calls import pages as hs_calls
+from portal.high_skill.delivery import pages as hs_delivery
+from portal.high_skill.funding import pages as hs_funding
+from portal.high_skill.proposals import pages as hs_proposals
+from portal.high_skill.review import pages as hs_review
+from portal.high_skill.rosters import pages as hs_rosters
 from portal.money import access as _money_access  # noqa: F401
 from portal.money import claim_pages, payment_pages
 from portal.money.ledger import pages as ledger_pages
@@ -43,6 +49,12 @@ DOMAIN_ROUTES: tuple[RouteTable, ...] = (
     claim_pages.ROUTES,
     payment_pages.ROUTES,
     ledger_pages.ROUTES,
+    hs_calls.ROUTES,
+    hs_proposals.ROUTES,
+    hs_review.ROUTES,
+    hs_rosters.ROUTES,
+    hs_delivery.ROUTES,
+    hs_funding.ROUTES,
 )
 
 

@@ -5,6 +5,9 @@ from portal.models.apprentice import (
     Apprentice,
     Enrolment,
     EnrolmentState,
+    Mentor,
+    MentorKind,
+    TrainingAgreement,
 )
 from portal.models.assessment import (
     Assessment,
@@ -22,7 +25,27 @@ from portal.models.catalogue import (
     Occupation,
 )
 from portal.models.document import Document, DocumentKind
-from portal.models.mentor import Mentor, MentorKind, TrainingAgreement
+from portal.models.high_skill import (
+    COUNTED_PROPOSAL_STATES,
+    CheckKind,
+    CheckResult,
+    FilingKind,
+    HostType,
+    HsAssignment,
+    HsCall,
+    HsCheck,
+    HsCriterion,
+    HsFiling,
+    HsHostYear,
+    HsProposal,
+    HsTeacher,
+    HsTrainee,
+    HsVerdict,
+    HsYearTally,
+    ProposalState,
+    TeacherKind,
+    TrainingMode,
+)
 from portal.models.money import (
     Claim,
     ClaimKind,
@@ -56,6 +79,25 @@ from portal.models.training import (
 from portal.models.user import ROLE_LABELS, LoginSession, Role, User
 
 __all__ = [
+    "COUNTED_PROPOSAL_STATES",
+    "CheckKind",
+    "CheckResult",
+    "FilingKind",
+    "HostType",
+    "HsAssignment",
+    "HsCall",
+    "HsCheck",
+    "HsCriterion",
+    "HsFiling",
+    "HsHostYear",
+    "HsProposal",
+    "HsTeacher",
+    "HsTrainee",
+    "HsVerdict",
+    "HsYearTally",
+    "ProposalState",
+    "TeacherKind",
+    "TrainingMode",
     "Assessment",
     "VocationalCertificateType",
     "Verdict",

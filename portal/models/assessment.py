@@ -92,12 +92,14 @@ class Assessment(TimestampMixin, Base):
 class CertificateKind(StrEnum):
     TECHNICAL_SCHOOL_DIPLOMA = "technical_school_diploma"
     APPRENTICE_CERTIFICATE = "apprentice_certificate"
+    HS_COMPLETION = "hs_completion"  # HS-W9
 
     @property
     def label(self) -> str:
         return {
             "technical_school_diploma": "技工院校毕业证书",
             "apprentice_certificate": "企业新学徒培训合格证书",
+            "hs_completion": "北京市高技能人才研修培训结业证书",
         }[self.value]
 
 
@@ -112,6 +114,7 @@ class Certificate(TimestampMixin, Base):
     kind: Mapped[CertificateKind] = mapped_column(enum_column(CertificateKind))
     enrolment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("enrolment.id"), unique=True)
     apprentice_id: Mapped[int | None] = mapped_column(sa.ForeignKey("apprentice.id"), index=True)
+    hs_trainee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("hs_trainee.id"), unique=True)
     holder_name: Mapped[str] = mapped_column(sa.String(32))
     # What the certificate is for, as printed: occupation, level, programme, issuer.
     title: Mapped[str] = mapped_column(sa.String(200))

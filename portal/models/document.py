@@ -16,6 +16,8 @@ class DocumentKind(StrEnum):
     ENTRUSTMENT_AGREEMENT = "entrustment_agreement"  # 委托培训协议 (AP-N4)
     SESSION_EVIDENCE = "session_evidence"  # 培训现场照片 (AP-P3)
     TRAINING_AGREEMENT = "training_agreement"  # 企业新型学徒培训协议 (AP-A1)
+    HS_WORK_SUMMARY = "hs_work_summary"  # 学员研修工作总结 (HS-P5)
+    HS_PROJECT_SUMMARY = "hs_project_summary"  # 研修培训工作总结 (HS-W8)
 
     @property
     def label(self) -> str:
@@ -29,6 +31,8 @@ DOCUMENT_KIND_LABELS = {
     DocumentKind.ENTRUSTMENT_AGREEMENT: "委托培训协议",
     DocumentKind.SESSION_EVIDENCE: "培训现场照片",
     DocumentKind.TRAINING_AGREEMENT: "企业新型学徒培训协议",
+    DocumentKind.HS_WORK_SUMMARY: "学员研修工作总结",
+    DocumentKind.HS_PROJECT_SUMMARY: "研修培训工作总结",
 }
 
 

@@ -18,10 +18,12 @@ from portal.models.base import Base, TimestampMixin, enum_column
 class ClaimKind(StrEnum):
     FIRST = "first"  # 首次补贴申请: the prepayment (AP-$4)
     FINAL = "final"  # 剩余补贴申请: entitlement − prepaid, after assessment
+    HS_FUNDING = "hs_funding"  # 高技能人才研修培训经费 (HS-$1), no lines: roster size × rate
 
     @property
     def label(self) -> str:
-        return {"first": "首次补贴申请", "final": "剩余补贴申请"}[self.value]
+        return {"first": "首次补贴申请", "final": "剩余补贴申请",
+                "hs_funding": "研修培训经费申请"}[self.value]
 
 
 class ClaimState(StrEnum):
@@ -115,12 +117,18 @@ class Claim(TimestampMixin, Base):
         sa.Index("ix_claim_state_submitted", "state", "submitted_at", "id"),
         sa.Index("ix_claim_programme_kind", "programme_id", "kind"),
         sa.CheckConstraint("payable >= 0 AND recoverable >= 0", name="totals_not_negative"),
+        sa.CheckConstraint("(programme_id IS NULL) != (hs_proposal_id IS NULL)",
+                           name="one_programme_or_project"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(sa.String(24), unique=True)  # e.g. BT2026-000123
     kind: Mapped[ClaimKind] = mapped_column(enum_column(ClaimKind))
-    programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programme.id"))
+    # An apprenticeship claim names its programme, a high-skill one its project (HS-$1).
+    programme_id: Mapped[int | None] = mapped_column(sa.ForeignKey("programme.id"))
+    hs_proposal_id: Mapped[int | None] = mapped_column(sa.ForeignKey("hs_proposal.id"),
+                                                       index=True)
+    # The claimant: the enterprise, or the high-skill host.
     enterprise_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
     district_code: Mapped[str] = mapped_column(sa.ForeignKey("district.code"))
     state: Mapped[ClaimState] = mapped_column(enum_column(ClaimState), default=ClaimState.DRAFT)
@@ -255,12 +263,20 @@ class Recovery(TimestampMixin, Base):
         sa.Index("ix_recovery_district_state_due", "district_code", "state", "due_on"),
         sa.CheckConstraint("amount > 0", name="amount_positive"),
         sa.CheckConstraint("repaid >= 0 AND repaid <= amount", name="repaid_within_amount"),
+        sa.CheckConstraint("(programme_id IS NULL) != (hs_proposal_id IS NULL)",
+                           name="one_programme_or_project"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    claim_line_id: Mapped[int] = mapped_column(sa.ForeignKey("claim_line.id"), unique=True)
-    enrolment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrolment.id"), index=True)
-    programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programme.id"), index=True)
+    # An apprenticeship recovery comes from a claim line; a high-skill one (HS-$2) from a
+    # fraud finding on a paid project.
+    claim_line_id: Mapped[int | None] = mapped_column(sa.ForeignKey("claim_line.id"),
+                                                      unique=True)
+    enrolment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("enrolment.id"), index=True)
+    programme_id: Mapped[int | None] = mapped_column(sa.ForeignKey("programme.id"), index=True)
+    hs_proposal_id: Mapped[int | None] = mapped_column(sa.ForeignKey("hs_proposal.id"),
+                                                       index=True)
+    reason: Mapped[str] = mapped_column(sa.Text, default="")
     enterprise_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
     district_code: Mapped[str] = mapped_column(sa.ForeignKey("district.code"))
     amount: Mapped[int]

@@ -13,10 +13,11 @@ from portal.models.review import ReviewState
 class OrgKind(StrEnum):
     ENTERPRISE = "enterprise"
     INSTITUTION = "institution"
+    HOST = "host"  # a high-skill host that is neither (university, research institute; HS-H1)
 
     @property
     def label(self) -> str:
-        return {"enterprise": "企业", "institution": "培训机构"}[self.value]
+        return {"enterprise": "企业", "institution": "培训机构", "host": "承办单位"}[self.value]
 
 
 institution_occupation = sa.Table(
@@ -68,6 +69,11 @@ class Organisation(TimestampMixin, Base):
     licence_valid_from: Mapped[date | None]
     licence_valid_to: Mapped[date | None]
     attests_conditions: Mapped[bool] = mapped_column(default=False)
+
+    # High-skill host facts (HS-H1, HS-$2).
+    host_type: Mapped[str | None] = mapped_column(sa.String(32))  # models.high_skill.HostType
+    hs_disqualified_at: Mapped[datetime | None]
+    hs_disqualified_reason: Mapped[str] = mapped_column(sa.Text, default="")
 
     # The business licence (enterprise) or school-running licence (institution).
     licence_document_id: Mapped[int | None] = mapped_column(

@@ -37,10 +37,18 @@ class ClassSession(TimestampMixin, Base):
         sa.CheckConstraint(
             "radius_m IS NULL OR (centre_latitude IS NOT NULL AND centre_longitude IS NOT NULL)",
             name="radius_has_centre"),
+        sa.CheckConstraint("(programme_id IS NULL) != (hs_proposal_id IS NULL)",
+                           name="one_programme_or_project"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programme.id"), index=True)
+    # An apprenticeship class belongs to a programme, a high-skill one to its project.
+    programme_id: Mapped[int | None] = mapped_column(sa.ForeignKey("programme.id"), index=True)
+    hs_proposal_id: Mapped[int | None] = mapped_column(sa.ForeignKey("hs_proposal.id"),
+                                                       index=True)
+    # HS-P4 format of a high-skill session (on-site, keynote, seminar…) and its hours.
+    hs_format: Mapped[str | None] = mapped_column(sa.String(16))
+    hs_hours: Mapped[int | None]
     org_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"))
     opened_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     title: Mapped[str] = mapped_column(sa.String(120))
@@ -70,11 +78,19 @@ class DeviceFlag(StrEnum):
 class CheckIn(Base):
     __tablename__ = "check_in"
     # One check-in per trainee per session, enforced by the database.
-    __table_args__ = (sa.UniqueConstraint("session_id", "enrolment_id"),)
+    __table_args__ = (
+        sa.UniqueConstraint("session_id", "enrolment_id"),
+        sa.UniqueConstraint("session_id", "hs_trainee_id"),
+        sa.CheckConstraint("(enrolment_id IS NULL) != (hs_trainee_id IS NULL)",
+                           name="one_enrolment_or_trainee"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(sa.ForeignKey("class_session.id"), index=True)
-    enrolment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrolment.id"), index=True)
+    # An apprentice's enrolment, or a high-skill trainee (the same phone check-in).
+    enrolment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("enrolment.id"), index=True)
+    hs_trainee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("hs_trainee.id"),
+                                                      index=True)
     checked_at: Mapped[datetime] = mapped_column(default=utcnow)
     late: Mapped[bool] = mapped_column(default=False)
     # AP-P1: flags for the teacher, never refusals. The device id is the random id of the

@@ -17,6 +17,7 @@ class Role(StrEnum):
     CENTER = "center"
     TRAINEE = "trainee"
     EXPERT = "expert"
+    HOST = "host"  # 承办单位 of the high-skill programme that is not an enterprise/institution
 
     @property
     def label(self) -> str:
@@ -30,6 +31,7 @@ ROLE_LABELS = {
     Role.CENTER: "市就业促进中心",
     Role.TRAINEE: "学员",
     Role.EXPERT: "评审专家",
+    Role.HOST: "承办单位",
 }
 
 
@@ -40,7 +42,7 @@ class User(UserMixin, TimestampMixin, Base):
             "role != 'district' OR district_code IS NOT NULL", name="district_has_district"
         ),
         sa.CheckConstraint(
-            "role NOT IN ('enterprise', 'institution') OR org_id IS NOT NULL",
+            "role NOT IN ('enterprise', 'institution', 'host') OR org_id IS NOT NULL",
             name="org_user_has_org",
         ),
     )

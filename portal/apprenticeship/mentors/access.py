@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from portal.apprenticeship.programmes.access import is_entrusted_with
 from portal.core.access import in_district, register
 from portal.models import Organisation, Programme, Role
-from portal.models.mentor import Mentor
+from portal.models.apprentice import Mentor
 from portal.models.org import OrgKind
 
 
