@@ -20,6 +20,7 @@ from portal.apprenticeship.training import access as _training_access  # noqa: F
 from portal.apprenticeship.training import pages as training
 from portal.catalogue import pages as catalogue
 from portal.certificates import pages as certificates
+from portal.high_skill import access as _hs_access  # noqa: F401
 from portal.high_skill.calls import pages as hs_calls
 from portal.high_skill.delivery import pages as hs_delivery
 from portal.high_skill.funding import pages as hs_funding

@@ -1,0 +1,76 @@
+"""Who sees and acts on high-skill projects (C-DIST for a municipal programme).
+
+A host sees its own proposals; an expert only those assigned to them (HS-W3); the centre
+all. Districts have no part in this programme. Each sub-domain registers the actions it
+owns (`action`) so that `can(user, "submit", proposal)` reads one table.
+"""
+
+from collections.abc import Callable
+
+import sqlalchemy as sa
+
+from portal.core.access import register
+from portal.models import HsAssignment, HsProposal, HsTrainee, Role
+
+HOST_ROLES = (Role.ENTERPRISE, Role.INSTITUTION, Role.HOST)
+
+Action = Callable[[object, HsProposal], bool]
+_ACTIONS: dict[str, Action] = {}
+
+
+def action(name: str) -> Callable[[Action], Action]:
+    """Register `name` as a permission on a proposal: `fn(user, proposal) -> bool`."""
+
+    def decorate(fn: Action) -> Action:
+        if name in _ACTIONS:
+            raise ValueError(f"high-skill action {name!r} registered twice")
+        _ACTIONS[name] = fn
+        return fn
+
+    return decorate
+
+
+def is_host_user(user) -> bool:
+    return user.role in HOST_ROLES and user.org_id is not None
+
+
+def owns(user, proposal: HsProposal) -> bool:
+    return is_host_user(user) and user.org_id == proposal.host_id
+
+
+def proposals_for(user) -> sa.Select:
+    q = sa.select(HsProposal)
+    if user.role == Role.CENTER:
+        return q
+    if is_host_user(user):
+        return q.where(HsProposal.host_id == user.org_id)
+    if user.role == Role.EXPERT:
+        assigned = sa.select(HsAssignment.proposal_id).where(HsAssignment.expert_id == user.id)
+        return q.where(HsProposal.id.in_(assigned))
+    return q.where(sa.false())
+
+
+def trainees_for(user) -> sa.Select:
+    """Trainees of the projects the user sees; experts never see trainees' personal data."""
+    q = sa.select(HsTrainee).join(HsProposal, HsProposal.id == HsTrainee.proposal_id)
+    if user.role == Role.CENTER:
+        return q
+    if is_host_user(user):
+        return q.where(HsProposal.host_id == user.org_id)
+    return q.where(sa.false())
+
+
+def _proposal_permissions(user, proposal: HsProposal) -> dict[str, bool]:
+    view = (user.role == Role.CENTER or owns(user, proposal)
+            or (user.role == Role.EXPERT and proposal.id is not None))
+    return {"view": view, **{name: bool(fn(user, proposal)) for name, fn in _ACTIONS.items()}}
+
+
+def _trainee_permissions(user, trainee: HsTrainee) -> dict[str, bool]:
+    return {"view": user.role == Role.CENTER or (
+        is_host_user(user) and trainee.proposal is not None
+        and user.org_id == trainee.proposal.host_id)}
+
+
+register(HsProposal, proposals_for, _proposal_permissions)
+register(HsTrainee, trainees_for, _trainee_permissions)
