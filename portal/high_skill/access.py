@@ -10,6 +10,7 @@ from collections.abc import Callable
 import sqlalchemy as sa
 
 from portal.core.access import register
+from portal.extensions import db
 from portal.models import HsAssignment, HsProposal, HsTrainee, Role
 
 HOST_ROLES = (Role.ENTERPRISE, Role.INSTITUTION, Role.HOST)
@@ -67,9 +68,10 @@ def _proposal_permissions(user, proposal: HsProposal) -> dict[str, bool]:
 
 
 def _trainee_permissions(user, trainee: HsTrainee) -> dict[str, bool]:
-    return {"view": user.role == Role.CENTER or (
-        is_host_user(user) and trainee.proposal is not None
-        and user.org_id == trainee.proposal.host_id)}
+    if user.role == Role.CENTER:
+        return {"view": True}
+    proposal = db.session.get(HsProposal, trainee.proposal_id)
+    return {"view": proposal is not None and owns(user, proposal)}
 
 
 register(HsProposal, proposals_for, _proposal_permissions)
