@@ -2,7 +2,8 @@
 """Set up and run the portal, or its tests, on a fresh machine with only Python 3.11+.
 
     python3 tasks.py run    # virtualenv, install, migrate, demo data, serve on 127.0.0.1:5000
-    python3 tasks.py test   # virtualenv, install (incl. Chromium), ruff, the whole test suite
+    python3 tasks.py test   # virtualenv, install (incl. Chromium), ruff, pip-audit, the tests
+    python3 tasks.py lock   # refresh requirements.lock to the newest versions pyproject allows
 
 The test command runs the suite on SQLite, and again on PostgreSQL when
 TEST_DATABASE_URL is set.
@@ -12,11 +13,18 @@ import os
 import shutil
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+# Exact versions with hashes of every dependency, test tools included (issue 15).
+LOCK = ROOT / "requirements.lock"
+LOCK_FLAGS = ["--extra", "test", "--generate-hashes", "--strip-extras", "--allow-unsafe",
+              "--no-emit-index-url", "--no-emit-find-links"]
+# pip-audit asks PyPI's JSON API for each pinned release's known vulnerabilities.
+AUDIT_PROBE = "https://pypi.org/pypi/pip/24.0/json"
 CHROMIUM_PACKAGES = ["chromium", "fonts-noto-cjk"]
 # WeasyPrint (certificate PDFs, AP-S1) lays out text through pango, with the same CJK fonts.
 PDF_PACKAGES = ["libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz0b"]
@@ -27,14 +35,37 @@ def sh(*args, env=None, check=True) -> int:
     return subprocess.run([str(a) for a in args], cwd=ROOT, env=env, check=check).returncode
 
 
-def ensure_venv(extras: str = "") -> None:
+def ensure_venv() -> None:
+    """The virtualenv holds exactly the locked versions (hash-checked), then the portal."""
     if sys.version_info < (3, 11):  # noqa: UP036 - tasks.py may be run by an older python3
         sys.exit("Python 3.11 or newer is required.")
     if not (BIN / "python").exists():
         sh(sys.executable, "-m", "venv", VENV)
-        sh(BIN / "python", "-m", "pip", "install", "--quiet", "--upgrade", "pip")
-    sh(BIN / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-       "-e", f".{extras}")
+    pip = [BIN / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    sh(*pip, "-r", LOCK)
+    sh(*pip, "--no-deps", "-e", ".")
+
+
+def lock() -> None:
+    """Re-resolve pyproject's ranges to their newest releases into requirements.lock."""
+    ensure_venv()
+    sh(BIN / "python", "-m", "pip", "install", "--quiet", "pip-tools")
+    sh(BIN / "pip-compile", "--quiet", "--upgrade", *LOCK_FLAGS, "--output-file", LOCK,
+       "pyproject.toml")
+
+
+def audit() -> None:
+    """pip-audit of the lock, when its vulnerability database can be reached."""
+    try:
+        with urllib.request.urlopen(AUDIT_PROBE, timeout=10) as response:
+            reachable = response.status == 200
+    except OSError:
+        reachable = False
+    if not reachable:
+        print(f"! pip-audit skipped: its vulnerability database ({AUDIT_PROBE}) is not "
+              "reachable from this machine.", flush=True)
+        return
+    sh(BIN / "pip-audit", "--disable-pip", "--require-hashes", "--requirement", LOCK)
 
 
 def ensure_chromium() -> None:
@@ -69,9 +100,10 @@ def run() -> None:
 
 
 def test(pytest_args: list[str]) -> None:
-    ensure_venv("[test]")
+    ensure_venv()
     ensure_chromium()
     sh(BIN / "ruff", "check", ".")
+    audit()
     env = {k: v for k, v in os.environ.items() if k != "TEST_DATABASE_URL"}
     sh(BIN / "python", "-m", "pytest", *pytest_args, env=env)
     if os.environ.get("TEST_DATABASE_URL"):
@@ -86,6 +118,8 @@ def main() -> None:
             run()
         elif command == "test":
             test(sys.argv[2:])
+        elif command == "lock":
+            lock()
         else:
             sys.exit(__doc__)
     except subprocess.CalledProcessError as err:
