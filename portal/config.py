@@ -91,7 +91,10 @@ DEFAULTS = {
     "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
     "RATELIMIT_SWALLOW_ERRORS": True,
     "LOGIN_LIMIT": "5 per 5 minutes",  # one account from one address
-    "LOGIN_USER_LIMIT": "30 per hour",  # one account from anywhere
+    # One account from anywhere: free failures in the window, then increasing delays.
+    "LOGIN_USER_LIMIT": "30 per hour",
+    "LOGIN_USER_DELAY_SECONDS": 2,
+    "LOGIN_USER_MAX_DELAY_SECONDS": 300,
     "LOGIN_ADDRESS_LIMIT": "60 per 5 minutes",  # one address, any account
     # Anonymous self-registration per client address: a script cannot fill the district's
     # queue with invented organisations (issue 15).

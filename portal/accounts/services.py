@@ -34,6 +34,14 @@ def authenticate(username: str, password: str, ip: str = "") -> User | None:
     return user
 
 
+def record_throttled(username: str, ip: str, reason: str) -> None:
+    """C-AUD: an attempt refused by the login throttle (a lockout), on the account if any."""
+    user = db.session.scalar(sa.select(User).where(User.username == username.strip()))
+    if user is not None:
+        audit.record(None, "user", user.id, "login_throttled", comment=f"IP {ip}; {reason}")
+        db.session.flush()
+
+
 WRONG_CURRENT = "当前密码不正确"
 
 

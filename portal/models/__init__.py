@@ -76,7 +76,7 @@ from portal.models.training import (
     StatusChange,
     StatusChangeKind,
 )
-from portal.models.user import ROLE_LABELS, LoginSession, Role, User
+from portal.models.user import ROLE_LABELS, LoginSession, LoginThrottle, Role, User
 
 __all__ = [
     "COUNTED_PROPOSAL_STATES",
@@ -148,6 +148,7 @@ __all__ = [
     "Programme",
     "ROLE_LABELS",
     "LoginSession",
+    "LoginThrottle",
     "ReturnSnapshot",
     "ReviewState",
     "Role",

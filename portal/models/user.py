@@ -86,3 +86,16 @@ class LoginSession(Base):
     ended_reason: Mapped[str] = mapped_column(sa.String(32), default="")
     user_agent: Mapped[str] = mapped_column(sa.String(200), default="")
     ip: Mapped[str] = mapped_column(sa.String(45), default="")
+
+
+class LoginThrottle(Base):
+    """Failed logins per key (an account at an address, an account, an address), shared by
+    every worker: the database is the counter whether or not Redis is configured (issue 15)."""
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(sa.String(120), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    window_started_at: Mapped[datetime]
+    # The account's increasing delay: no attempt is weighed before this moment.
+    next_allowed_at: Mapped[datetime | None]

@@ -2,12 +2,12 @@
 
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from portal import rules
 from portal.accounts import services as accounts
-from portal.accounts import sessions
+from portal.accounts import sessions, throttle
 from portal.accounts.forms import ChangePasswordForm, LoginForm
 from portal.blueprints.auth.blueprint import bp
 from portal.core import audit
@@ -32,54 +32,28 @@ def _safe_next(target: str | None) -> str | None:
     return target
 
 
-def _login_limit() -> str:
-    return current_app.config["LOGIN_LIMIT"]
-
-
-def _login_user_limit() -> str:
-    return current_app.config["LOGIN_USER_LIMIT"]
-
-
-def _login_address_limit() -> str:
-    return current_app.config["LOGIN_ADDRESS_LIMIT"]
-
-
-def _login_username() -> str:
-    return (request.form.get("username") or "").strip().lower()[:64]
-
-
-def _login_user_at_address() -> str:
-    return f"{_login_username()}@{request.remote_addr}"
-
-
-def _login_failed(_response) -> bool:
-    return g.get("login_failed", False)
-
-
 @bp.route("/login", methods=["GET", "POST"])
-# Strict for one account from one address (a guesser at a keyboard); loose for an account
-# from anywhere (trainee usernames are mobiles anyone can type: a tight per-account limit
-# would let a stranger lock the trainee out) and for an address (an office behind one NAT).
-@limiter.limit(_login_limit, methods=["POST"], key_func=_login_user_at_address,
-               deduct_when=_login_failed, error_message="该账号登录失败次数过多，请5分钟后再试。")
-@limiter.limit(_login_user_limit, methods=["POST"], key_func=_login_username,
-               deduct_when=_login_failed, error_message="该账号登录失败次数过多，请稍后再试。")
-@limiter.limit(_login_address_limit, methods=["POST"], deduct_when=_login_failed,
-               error_message="本网络登录失败次数过多，请稍后再试。")
 def login():
     if current_user.is_authenticated:
         return redirect(home_url(current_user))
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(form.username.data, form.password.data,
-                                     request.remote_addr or "")
+        ip = request.remote_addr or ""
+        refused = throttle.refusal(form.username.data, ip)
+        if refused is not None:
+            accounts.record_throttled(form.username.data, ip, refused.reason)
+            db.session.commit()
+            form.password.errors.append(refused.message)
+            return render_template("auth/login.html", form=form), 429
+        user = accounts.authenticate(form.username.data, form.password.data, ip)
         if user is not None:
+            throttle.succeeded(form.username.data, ip)
             start_session(user)
             db.session.commit()
             login_user(user)
             return redirect(_safe_next(request.args.get("next")) or home_url(user))
-        db.session.commit()  # the failed attempt's audit record
-        g.login_failed = True
+        throttle.failed(form.username.data, ip)
+        db.session.commit()  # the failed attempt's counts and audit record
         form.password.errors.append("用户名或密码错误")
     return render_template("auth/login.html", form=form)
 
