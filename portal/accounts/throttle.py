@@ -39,9 +39,10 @@ def _limit(setting: str) -> tuple[int, timedelta]:
 
 
 def user_delay(failures: int) -> timedelta:
-    """The wait after an account's `failures`-th failure; zero within its free failures."""
+    """The wait after an account's `failures`-th failure: none before the limit's amount,
+    then twice as long each time, up to the ceiling."""
     free, _window = _limit("LOGIN_USER_LIMIT")
-    beyond = failures - free
+    beyond = failures - free + 1
     if beyond <= 0:
         return timedelta(0)
     base = current_app.config["LOGIN_USER_DELAY_SECONDS"]
