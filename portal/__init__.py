@@ -43,6 +43,9 @@ def create_app(config: dict | None = None):
     files.init_app(app)  # ahead of CSRF's body parsing: per-view upload limits
     htmx.init_app(app)
     limiter.init_app(app)
+    from portal.core import limiter_health
+
+    limiter_health.install()
     # Chinese is the source language; a second language only needs a catalogue.
     babel.init_app(app, default_locale="zh_Hans_CN", default_timezone="Asia/Shanghai")
 

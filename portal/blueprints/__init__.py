@@ -14,12 +14,13 @@ def register_blueprints(app) -> None:
     from portal.blueprints.enterprise import bp as enterprise
     from portal.blueprints.expert import bp as expert
     from portal.blueprints.files import bp as files
+    from portal.blueprints.health import bp as health
     from portal.blueprints.host import bp as host
     from portal.blueprints.institution import bp as institution
     from portal.blueprints.public import bp as public
 
     for bp in (auth, enterprise, institution, district, center, checkin, expert, host, files,
-               public):
+               public, health):
         app.register_blueprint(bp)
 
     @app.get("/")
