@@ -43,7 +43,7 @@ def create_app(config: dict | None = None):
     files.init_app(app)  # ahead of CSRF's body parsing: per-view upload limits
     htmx.init_app(app)
     limiter.init_app(app)
-    from portal.core import limiter_health
+    from portal.web import limiter_health
 
     limiter_health.install()
     # Chinese is the source language; a second language only needs a catalogue.

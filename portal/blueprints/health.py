@@ -3,8 +3,8 @@
 import sqlalchemy as sa
 from flask import Blueprint
 
-from portal.core import limiter_health
 from portal.extensions import db, limiter
+from portal.web import limiter_health
 
 bp = Blueprint("health", __name__)
 
