@@ -113,10 +113,15 @@ def seed_demo() -> None:
                                             if not row[5]]
             else:
                 org.institution_type = None
+            if kind == "host":
+                org.host_type, org.independent_legal_person, org.size = "university", True, None
             db.session.add(org)
             db.session.flush()
         _user(username, Role(kind), name, org_id=org.id)
     _user(demo_data.TRAINEE[0], Role.TRAINEE, demo_data.TRAINEE[1])
+    expert, name, employer = demo_data.EXPERT_AT_INSTITUTION
+    _user(expert, Role.EXPERT, name, org_id=db.session.scalar(
+        sa.select(User.org_id).where(User.username == employer)))
     db.session.flush()
     _seed_programmes(occupations)
     _seed_student_record()

@@ -62,7 +62,11 @@ ORGANISATIONS = (
     ("jigou", "institution", "北京市城建技师学院" + DEMO_LABEL, "110108", "12110108MB1C4R2PX7"),
     ("qiye2", "enterprise", "北京云帆养老服务有限公司" + DEMO_LABEL, "110105", "91110105MA7H5J3K2R"),
     ("qiye3", "enterprise", "北京亦庄芯测科技有限公司" + DEMO_LABEL, "110302", "91110302MA7H5J3K2Q"),
+    # A high-skill host that is neither enterprise nor institution (HS-H1).
+    ("daxue", "host", "北京城市科技大学" + DEMO_LABEL, "110108", "12110108MB0H7T3Q5Q"),
 )
+# A second expert who works at the institution: never assigned its proposals (HS-W3).
+EXPERT_AT_INSTITUTION = ("expert2", "评审专家（演示，城建技师学院）", "jigou")
 
 # Demo programmes: (enterprise username, occupation code, level, state, start date)
 PROGRAMMES = (

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 
-from portal import demo_money
+from portal import demo_hs, demo_money
 from portal.apprenticeship.enrolment import agreements
 from portal.apprenticeship.enrolment import services as enrolments
 from portal.apprenticeship.enrolment.checks import Registration
@@ -96,6 +96,7 @@ def seed_story() -> None:
                              .where(Enrolment.programme_id == machining.id)):
         _seed_records(machining, _programme("qiye2", "4-03-02-01"))
     demo_money.seed_money(_Story())
+    demo_hs.seed_high_skill()
     _seed_todays_session(machining)
 
 

@@ -281,9 +281,25 @@ def upgrade():
     # ### end Alembic commands ###
     _checks(NEW_CHECKS)
     _either_or(create=True)
+    with op.batch_alter_table("document", schema=None) as batch_op:
+        # HS-P5 work summaries may be .docx, whose MIME type is 71 characters long.
+        batch_op.alter_column("content_type", existing_type=sa.String(length=64),
+                              type_=sa.String(length=128), existing_nullable=False)
+    for table in ("claim", "recovery"):
+        # HS-$1, HS-$2: one funding claim and one recovery order per project.
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.create_index(f"uq_{table}_hs_proposal", ["hs_proposal_id"], unique=True,
+                                  postgresql_where=sa.text(_HS_ROW),
+                                  sqlite_where=sa.text(_HS_ROW))
 
 
 def downgrade():
+    with op.batch_alter_table("document", schema=None) as batch_op:
+        batch_op.alter_column("content_type", existing_type=sa.String(length=128),
+                              type_=sa.String(length=64), existing_nullable=False)
+    for table in ("claim", "recovery"):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_index(f"uq_{table}_hs_proposal")
     _either_or(create=False)
     _checks(OLD_CHECKS)
     with op.batch_alter_table('recovery', schema=None) as batch_op:
@@ -375,6 +391,9 @@ def downgrade():
     op.drop_table('hs_year_tally')
     op.drop_table('hs_criterion')
     # ### end Alembic commands ###
+
+
+_HS_ROW = "hs_proposal_id IS NOT NULL"
 
 
 def _in(*values):

@@ -1,4 +1,4 @@
-"""Certificates in the portal (AP-S1): each role's list, the printable page, the PDF, and the
+"""Certificates in the portal (AP-S1, HS-W9): each role's list, the printable page, the PDF, and the
 centre's revocation. Scopes are in access.py; the public look-up is blueprints/public.py."""
 
 from dataclasses import dataclass
@@ -15,7 +15,7 @@ from portal.certificates.issue import OBJECT_TYPE
 from portal.core import audit
 from portal.core.access import get_or_404_for
 from portal.extensions import db
-from portal.models import Apprentice, Certificate, CertificateKind
+from portal.models import Apprentice, Certificate, CertificateKind, HsTrainee
 from portal.web.commit import commit_or_refuse
 from portal.web.pagination import paginate_rows
 from portal.web.render import page_or_block
@@ -38,6 +38,8 @@ VIEWS = {
     "district": CertificateView(blueprint="district", heading="本区证书"),
     "enterprise": CertificateView(blueprint="enterprise", heading="学徒证书"),
     "institution": CertificateView(blueprint="institution", heading="学徒证书"),
+    # HS-W9: a high-skill host that is neither enterprise nor institution.
+    "host": CertificateView(blueprint="host", heading="研修学员证书"),
     "checkin": CertificateView(blueprint="checkin", layout="checkin/layout.html",
                                heading="我的证书"),
 }
@@ -55,8 +57,10 @@ def _filters() -> dict:
 
 def _rows(filters: dict) -> sa.Select:
     """Each certificate with its holder's person record, in one query."""
-    q = (certificates_for(current_user).add_columns(Apprentice.resident_id)
-         .outerjoin(Apprentice, Apprentice.id == Certificate.apprentice_id))
+    resident_id = sa.func.coalesce(Apprentice.resident_id, HsTrainee.resident_id)
+    q = (certificates_for(current_user).add_columns(resident_id.label("resident_id"))
+         .outerjoin(Apprentice, Apprentice.id == Certificate.apprentice_id)
+         .outerjoin(HsTrainee, HsTrainee.id == Certificate.hs_trainee_id))
     if filters["q"]:
         number = services.normalise_number(filters["q"])
         q = q.where(sa.or_(
@@ -81,8 +85,12 @@ def certificate_list():
 
 def _detail_page(certificate: Certificate, form=None, status_code: int = 200):
     view = current_view(VIEWS)
-    resident_id = db.session.scalar(
-        sa.select(Apprentice.resident_id).where(Apprentice.id == certificate.apprentice_id))
+    if certificate.hs_trainee_id is not None:  # HS-W9
+        resident_id = db.session.scalar(
+            sa.select(HsTrainee.resident_id).where(HsTrainee.id == certificate.hs_trainee_id))
+    else:
+        resident_id = db.session.scalar(
+            sa.select(Apprentice.resident_id).where(Apprentice.id == certificate.apprentice_id))
     if form is None and view.revokes and certificate.valid:
         form = RevokeForm()
     return page_or_block(
@@ -134,5 +142,6 @@ ROUTES: RouteTable = {
     "district": _READ,
     "enterprise": _READ,
     "institution": _READ,
+    "host": _READ,
     "checkin": _READ,
 }

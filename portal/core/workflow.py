@@ -171,7 +171,7 @@ def review_action(step: str, decision: Decision) -> str:
     return f"{step}_{getattr(decision, 'value', decision)}"
 
 
-def _review_steps(step: str, source: ReviewState, approved: ReviewState) -> list[Transition]:
+def review_steps(step: str, source: ReviewState, approved: ReviewState) -> list[Transition]:
     targets = {Decision.APPROVE: approved, Decision.RETURN: S.RETURNED,
                Decision.REJECT: S.REJECTED}
     requires = {Decision.RETURN: "comment", Decision.REJECT: "reason"}
@@ -184,8 +184,8 @@ def _review_steps(step: str, source: ReviewState, approved: ReviewState) -> list
 REVIEW_CHAIN: tuple[Transition, ...] = (
     Transition("submit", (S.DRAFT, S.RETURNED), S.SUBMITTED, "submit",
                stamps=("submitted_at",)),
-    *_review_steps("district", S.SUBMITTED, S.DISTRICT_APPROVED),
-    *_review_steps("center", S.DISTRICT_APPROVED, S.APPROVED),
+    *review_steps("district", S.SUBMITTED, S.DISTRICT_APPROVED),
+    *review_steps("center", S.DISTRICT_APPROVED, S.APPROVED),
 )
 
 

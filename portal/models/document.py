@@ -47,7 +47,7 @@ class Document(Base):
     district_code: Mapped[str] = mapped_column(sa.ForeignKey("district.code"), index=True)
     original_name: Mapped[str] = mapped_column(sa.String(200))
     stored_name: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    content_type: Mapped[str] = mapped_column(sa.String(64))
+    content_type: Mapped[str] = mapped_column(sa.String(128))  # .docx's is 71 long
     size_bytes: Mapped[int]
     sha256: Mapped[str] = mapped_column(sa.String(64))
     uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))

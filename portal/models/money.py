@@ -107,6 +107,9 @@ class SubsidyAccount(TimestampMixin, Base):
     programme = relationship("Programme", lazy="raise")
 
 
+_HS_ROW = "hs_proposal_id IS NOT NULL"
+
+
 class Claim(TimestampMixin, Base):
     """A subsidy claim for one programme (AP-W3), reviewed district → centre (C-REV)."""
 
@@ -119,6 +122,9 @@ class Claim(TimestampMixin, Base):
         sa.CheckConstraint("payable >= 0 AND recoverable >= 0", name="totals_not_negative"),
         sa.CheckConstraint("(programme_id IS NULL) != (hs_proposal_id IS NULL)",
                            name="one_programme_or_project"),
+        # HS-$1: one funding claim per project, enforced by the database too.
+        sa.Index("uq_claim_hs_proposal", "hs_proposal_id", unique=True,
+                 postgresql_where=sa.text(_HS_ROW), sqlite_where=sa.text(_HS_ROW)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -265,6 +271,9 @@ class Recovery(TimestampMixin, Base):
         sa.CheckConstraint("repaid >= 0 AND repaid <= amount", name="repaid_within_amount"),
         sa.CheckConstraint("(programme_id IS NULL) != (hs_proposal_id IS NULL)",
                            name="one_programme_or_project"),
+        # HS-$2: one recovery order per project (its paid funding).
+        sa.Index("uq_recovery_hs_proposal", "hs_proposal_id", unique=True,
+                 postgresql_where=sa.text(_HS_ROW), sqlite_where=sa.text(_HS_ROW)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -86,7 +86,9 @@ def claim_filters(view: ClaimView) -> dict:
 
 
 def _scoped(filters: dict, with_state: bool = True) -> sa.Select:
-    q = claims_for(current_user)
+    # Apprenticeship claims only: high-skill ones have their own pages (HS-$1), and the
+    # counters must count what the list shows.
+    q = claims_for(current_user).where(Claim.programme_id.is_not(None))
     if with_state and filters["state"] != "all":
         q = q.where(Claim.state == filters["state"])
     if filters["kind"]:

@@ -9,7 +9,8 @@ from portal.worklist.registry import Returned, WorkKind, register
 
 
 def _aggregate(user, oldest, state: ClaimState) -> sa.Select:
-    return (claims_for(user).where(Claim.state == state)
+    # Apprenticeship claims only; high-skill funding claims have their own kinds (HS-$1).
+    return (claims_for(user).where(Claim.state == state, Claim.programme_id.is_not(None))
             .with_only_columns(sa.func.count(), sa.func.min(oldest)))
 
 

@@ -18,6 +18,7 @@ from portal.models import (
     Claim,
     ClaimState,
     Enrolment,
+    HsProposal,
     Occupation,
     Organisation,
     Payment,
@@ -46,6 +47,9 @@ VIEWS = {
     "center": MoneyView(blueprint="center", repays=True),
     "district": MoneyView(blueprint="district", repays=True),
     "enterprise": MoneyView(blueprint="enterprise", shows_enterprise=False),
+    # HS-$2: a high-skill host that is an institution or a `host` sees its recovery orders.
+    "institution": MoneyView(blueprint="institution", shows_enterprise=False),
+    "host": MoneyView(blueprint="host", shows_enterprise=False),
 }
 
 
@@ -84,23 +88,35 @@ def _fund_timeline():
 
 
 def _claim_rows(q: sa.Select) -> sa.Select:
-    return (q.add_columns(Programme, Occupation, Enterprise)
-            .join(Programme, Programme.id == Claim.programme_id)
-            .join(Occupation, Occupation.id == Programme.occupation_id)
+    """Each claim with its apprenticeship programme and occupation, or its high-skill project
+    (HS-$1), and the claimant, in the same query."""
+    return (q.add_columns(Programme, Occupation, HsProposal, Enterprise)
+            .outerjoin(Programme, Programme.id == Claim.programme_id)
+            .outerjoin(Occupation, Occupation.id == Programme.occupation_id)
+            .outerjoin(HsProposal, HsProposal.id == Claim.hs_proposal_id)
             .join(Enterprise, Enterprise.id == Claim.enterprise_id))
+
+
+# Whitelisted `scheme` filter of the payments due: both programmes, or one of them.
+SCHEMES = {"ap": Claim.programme_id.is_not(None), "hs": Claim.hs_proposal_id.is_not(None)}
 
 
 def payments_due():
     """待拨付: approved claims, oldest decision first, each with its split (3 queries)."""
     view = current_view(VIEWS)
-    q = _claim_rows(claims_for(current_user).where(Claim.state == ClaimState.APPROVED))
-    page = paginate_rows(q.order_by(Claim.decided_at, Claim.id))
+    scheme = request.args.get("scheme", "")
+    scheme = scheme if scheme in SCHEMES else ""
+    q = claims_for(current_user).where(Claim.state == ClaimState.APPROVED)
+    if scheme:
+        q = q.where(SCHEMES[scheme])
+    page = paginate_rows(_claim_rows(q).order_by(Claim.decided_at, Claim.id))
     day = today()
     year_funds = funds.funds_of_year(day.year) if page.items else {}
-    plans = {r.Claim.id: payments.plan_for(r.Claim.payable, day.year, year_funds)
+    plans = {r.Claim.id: payments.plan_for(r.Claim.payable, day.year, year_funds,
+                                           high_skill=r.HsProposal is not None)
              for r in page.items}
     return page_or_block("money/payments.html", "results", view=view, page=page, plans=plans,
-                         form=PaymentForm(paid_on=day), today=day)
+                         form=PaymentForm(paid_on=day), today=day, scheme=scheme)
 
 
 def _claim_row(claim_id: int):
@@ -152,11 +168,14 @@ STATES = {"open": RecoveryState.OPEN, "settled": RecoveryState.SETTLED}
 
 
 def _recovery_rows(q: sa.Select) -> sa.Select:
-    return (q.add_columns(Apprentice, Programme, Occupation, Enterprise)
-            .join(Enrolment, Enrolment.id == Recovery.enrolment_id)
-            .join(Apprentice, Apprentice.id == Enrolment.apprentice_id)
-            .join(Programme, Programme.id == Recovery.programme_id)
-            .join(Occupation, Occupation.id == Programme.occupation_id)
+    """An apprenticeship recovery names its apprentice and programme; a high-skill one
+    (HS-$2) its project and host."""
+    return (q.add_columns(Apprentice, Programme, Occupation, HsProposal, Enterprise)
+            .outerjoin(Enrolment, Enrolment.id == Recovery.enrolment_id)
+            .outerjoin(Apprentice, Apprentice.id == Enrolment.apprentice_id)
+            .outerjoin(Programme, Programme.id == Recovery.programme_id)
+            .outerjoin(Occupation, Occupation.id == Programme.occupation_id)
+            .outerjoin(HsProposal, HsProposal.id == Recovery.hs_proposal_id)
             .join(Enterprise, Enterprise.id == Recovery.enterprise_id))
 
 
@@ -229,4 +248,6 @@ ROUTES: RouteTable = {
     ),
     "district": _RECOVERIES + _REPAY + _PAYMENT,
     "enterprise": _RECOVERIES + _PAYMENT,
+    "institution": _RECOVERIES,
+    "host": _RECOVERIES,
 }

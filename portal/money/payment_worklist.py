@@ -1,4 +1,4 @@
-"""Worklist kinds of money (AP-$5, AP-$4): payments to record, recoveries overdue."""
+"""Worklist kinds of money (AP-$5, AP-$4, HS-$1): payments to record, recoveries overdue."""
 
 import sqlalchemy as sa
 from flask import url_for
@@ -10,10 +10,21 @@ from portal.worklist.registry import WorkKind, register
 
 PAYMENTS_DUE = register(WorkKind(
     "center-payments-due", "待拨付", ("center",),
-    lambda user: claims_for(user).where(Claim.state == ClaimState.APPROVED)
+    lambda user: claims_for(user)
+    .where(Claim.state == ClaimState.APPROVED, Claim.programme_id.is_not(None))
     .with_only_columns(sa.func.count(), sa.func.min(Claim.decided_at)),
-    lambda user: url_for("center.payments"),
+    lambda user: url_for("center.payments", scheme="ap"),
     rule_ids=("AP-$5", "AP-W3"),
+))
+
+# HS-$1: approved high-skill funding claims, on the same payments page.
+HS_PAYMENTS_DUE = register(WorkKind(
+    "center-hs-payments-due", "研修经费待拨付", ("center",),
+    lambda user: claims_for(user)
+    .where(Claim.state == ClaimState.APPROVED, Claim.hs_proposal_id.is_not(None))
+    .with_only_columns(sa.func.count(), sa.func.min(Claim.decided_at)),
+    lambda user: url_for("center.payments", scheme="hs"),
+    rule_ids=("HS-$1", "AP-$5"),
 ))
 
 RECOVERIES_OVERDUE = register(WorkKind(

@@ -2,7 +2,8 @@
 
 One service call: the claim's "pay" step (a guarded state move, so a second click or a
 second centre user is refused), the split over the funds of the payment's year
-(special account first, then the employment fund, `rules.funding_source_for`), each part
+(special account first, then the employment fund, `rules.funding_source_for`; a high-skill
+claim, HS-$1, only ever from the employment fund), each part
 drawn with a guarded UPDATE, the `Payment` (unique per claim) and its `PaymentPart`s.
 Any refusal raises before the caller commits, so nothing is half-written.
 """
@@ -17,14 +18,26 @@ from portal.clock import today
 from portal.core import audit
 from portal.core.errors import ServiceError
 from portal.extensions import db
-from portal.models import Claim, ClaimKind, Fund, FundSource, Payment, PaymentPart, Programme
+from portal.models import (
+    Claim,
+    ClaimKind,
+    Fund,
+    FundSource,
+    HsProposal,
+    Organisation,
+    Payment,
+    PaymentPart,
+    Programme,
+)
 from portal.models.base import utcnow
 from portal.money import closing, funds
 from portal.money.workflow import CLAIM_WORKFLOW
+from portal.rules import high_skill as hs_rules
 
 OBJECT_TYPE = "payment"
 VOUCHER_MAX = 40
 SUSPENDED = "该培训项目停训整改期间，补贴暂停拨付（规则 AP-V2）"
+HOST_DISQUALIFIED = "承办单位已因弄虚作假被取消承办资格，研修经费不予拨付（规则 HS-$2）"
 
 
 @dataclass(frozen=True)
@@ -56,10 +69,15 @@ def _shortfall(year: int, part: PlannedPart) -> str:
             f"本次须列支{part.amount}元（规则 AP-$5）")
 
 
-def plan_for(amount: int, year: int, year_funds: dict[FundSource, Fund]) -> PaymentPlan:
-    """AP-$5: the split of `amount` given the funds of `year` (no query)."""
-    special = year_funds.get(FundSource.SPECIAL_ACCOUNT)
-    split = rules.funding_source_for(amount, special.remaining if special else 0)
+def plan_for(amount: int, year: int, year_funds: dict[FundSource, Fund],
+             high_skill: bool = False) -> PaymentPlan:
+    """AP-$5, HS-$1: the split of `amount` given the funds of `year` (no query); a
+    high-skill claim draws on the employment fund alone."""
+    if high_skill:
+        split = hs_rules.hs_funding_source_for(amount)
+    else:
+        special = year_funds.get(FundSource.SPECIAL_ACCOUNT)
+        split = rules.funding_source_for(amount, special.remaining if special else 0)
     parts = tuple(PlannedPart(FundSource(code), part, year_funds.get(FundSource(code)))
                   for code, part in split)
     short = [p for p in parts if p.fund is None or p.fund.remaining < p.amount]
@@ -68,7 +86,8 @@ def plan_for(amount: int, year: int, year_funds: dict[FundSource, Fund]) -> Paym
 
 def payment_plan(claim: Claim, paid_on: date) -> PaymentPlan:
     """AP-$5: how the claim's payable amount would be drawn on `paid_on` (one query)."""
-    return plan_for(claim.payable, paid_on.year, funds.funds_of_year(paid_on.year))
+    return plan_for(claim.payable, paid_on.year, funds.funds_of_year(paid_on.year),
+                    high_skill=claim.hs_proposal_id is not None)
 
 
 def _check_entries(paid_on: date | None, voucher_no: str) -> None:
@@ -91,9 +110,7 @@ def record_payment(actor, claim: Claim, paid_on: date | None, voucher_no: str) -
     voucher_no = (voucher_no or "").strip()
     CLAIM_WORKFLOW.check(actor, claim, "pay")
     _check_entries(paid_on, voucher_no)
-    programme = db.session.get(Programme, claim.programme_id)
-    if programme.suspended_on is not None:
-        raise ServiceError(SUSPENDED)
+    _refuse_if_blocked(claim)
     # The guarded state move first: the loser of two clicks stops here, before any fund.
     CLAIM_WORKFLOW.apply(actor, claim, "pay", comment=f"凭证号 {voucher_no}")
     plan = payment_plan(claim, paid_on)
@@ -117,6 +134,20 @@ def record_payment(actor, claim: Claim, paid_on: date | None, voucher_no: str) -
     if claim.kind == ClaimKind.FINAL:
         closing.close_if_done(claim.programme_id, paid_on, actor=actor)
     return payment
+
+
+def _refuse_if_blocked(claim: Claim) -> None:
+    """AP-V2: no payment to a suspended programme; HS-$2: none to a disqualified host."""
+    if claim.hs_proposal_id is None:
+        programme = db.session.get(Programme, claim.programme_id)
+        if programme.suspended_on is not None:
+            raise ServiceError(SUSPENDED)
+        return
+    host = db.session.scalar(
+        sa.select(Organisation).join(HsProposal, HsProposal.host_id == Organisation.id)
+        .where(HsProposal.id == claim.hs_proposal_id))
+    if host.hs_disqualified_at is not None:
+        raise ServiceError(HOST_DISQUALIFIED)
 
 
 def payment_of(claim_id: int) -> Payment | None:

@@ -1,4 +1,4 @@
-"""AP-$4: recovery orders (追回) are repaid, by district or centre, until settled.
+"""AP-$4, HS-$2: recovery orders (追回) are repaid, by district or centre, until settled.
 
 `repaid` only moves through a guarded UPDATE (`repaid + :x <= amount`), so two repayments
 recorded at once can never take it past the amount; the last one settles the order.
@@ -68,7 +68,8 @@ def record_repayment(actor, recovery: Recovery, amount: int, paid_on: date | Non
                          f"待追回{recovery.outstanding}元")
     if recovery.outstanding == 0:
         _settle(actor, recovery)
-        closing.close_if_done(recovery.programme_id, paid_on, actor=actor)
+        if recovery.programme_id is not None:  # a high-skill recovery (HS-$2) closes nothing
+            closing.close_if_done(recovery.programme_id, paid_on, actor=actor)
     db.session.flush()
     return repayment
 

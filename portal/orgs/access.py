@@ -1,4 +1,8 @@
-"""Who sees and acts on organisations and their documents (AP-N1, AP-I1, AP-W4, C-DIST)."""
+"""Who sees and acts on organisations and their documents (AP-N1, AP-I1, AP-W4, C-DIST).
+
+A high-skill host that is neither enterprise nor institution (OrgKind.HOST, HS-H1) belongs to
+the municipal programme: the centre confirms it, districts neither see nor review it.
+"""
 
 import sqlalchemy as sa
 
@@ -8,6 +12,7 @@ from portal.models import (
     ClassSession,
     Document,
     Organisation,
+    OrgKind,
     Programme,
     ReviewState,
     Role,
@@ -19,10 +24,11 @@ from portal.models import (
 def organisations_for(user) -> sa.Select:
     q = sa.select(Organisation)
     match user.role:
-        case Role.ENTERPRISE | Role.INSTITUTION:
+        case Role.ENTERPRISE | Role.INSTITUTION | Role.HOST:
             return q.where(Organisation.id == user.org_id)
         case Role.DISTRICT:
-            return q.where(in_district(user, Organisation.district_code))
+            return q.where(in_district(user, Organisation.district_code),
+                           Organisation.kind != OrgKind.HOST)
         case Role.CENTER:
             return q
     return q.where(sa.false())
@@ -55,28 +61,34 @@ def documents_for(user) -> sa.Select:
         attached.c.programme_id.in_(sa.select(Programme.id).where(programme_scope(user))),
     )
     match user.role:
-        case Role.ENTERPRISE | Role.INSTITUTION:
+        case Role.ENTERPRISE | Role.INSTITUTION | Role.HOST:
             own = Document.owner_org_id == user.org_id
         case Role.DISTRICT:
             # A programme's file is reviewed by the programme's district, even when the
             # uploader (an institution elsewhere) belongs to another.
             is_attached = sa.exists().where(attached.c.document_id == Document.id)
-            own = sa.and_(in_district(user, Document.district_code), ~is_attached)
+            of_host = sa.exists().where(Organisation.id == Document.owner_org_id,
+                                        Organisation.kind == OrgKind.HOST)
+            own = sa.and_(in_district(user, Document.district_code), ~is_attached, ~of_host)
         case _:
             return sa.select(Document).where(sa.false())
     return sa.select(Document).where(sa.or_(own, of_programme_in_scope))
 
 
 def _org_permissions(user, org: Organisation) -> dict[str, bool]:
-    own = user.role in (Role.ENTERPRISE, Role.INSTITUTION) and user.org_id == org.id
-    district = user.role == Role.DISTRICT and user.district_code == org.district_code
+    own = (user.role in (Role.ENTERPRISE, Role.INSTITUTION, Role.HOST)
+           and user.org_id == org.id)
+    host = org.kind == OrgKind.HOST
+    district = (user.role == Role.DISTRICT and user.district_code == org.district_code
+                and not host)
+    # HS-H1: the centre confirms a host straight after its submission (no district step).
+    center_turn = ReviewState.SUBMITTED if host else ReviewState.DISTRICT_APPROVED
     return {
         "view": own or district or user.role == Role.CENTER,
         "edit": own and org.state.editable,
         "submit": own and org.state.editable,
         "district_review": district and org.state == ReviewState.SUBMITTED,
-        "center_review": user.role == Role.CENTER
-        and org.state == ReviewState.DISTRICT_APPROVED,
+        "center_review": user.role == Role.CENTER and org.state == center_turn,
     }
 
 

@@ -2,7 +2,8 @@
 
 The organisation fields are declared once per kind (`EnterpriseFields`,
 `InstitutionFields`); registration adds the account fields and a required licence upload,
-editing reuses the same fields with an optional replacement upload.
+editing reuses the same fields with an optional replacement upload. A high-skill host that
+is neither (`HostFields`, HS-H1) registers the same way.
 """
 
 import sqlalchemy as sa
@@ -23,7 +24,15 @@ from portal.accounts.forms import PASSWORD_RULES
 from portal.core import files as documents
 from portal.core.errors import ServiceError
 from portal.extensions import db
-from portal.models import District, DocumentKind, Occupation, Organisation, OrgKind, User
+from portal.models import (
+    District,
+    DocumentKind,
+    HostType,
+    Occupation,
+    Organisation,
+    OrgKind,
+    User,
+)
 from portal.orgs.services import COMMON_FIELDS, KIND_FIELDS
 from portal.web.validators import RuleCheck, choices, normalise
 
@@ -65,13 +74,18 @@ def _acceptable_upload(_form, field):
         raise ValidationError(err.message) from None
 
 
-def _licence_field(kind: DocumentKind, *, required: bool) -> FileField:
+def _licence_field(kind: DocumentKind, *, required: bool, label: str | None = None) -> FileField:
+    label = label or kind.label
     if required:
-        return FileField(kind.label, validators=[FileRequired(f"请上传{kind.label}"),
-                                                 _acceptable_upload],
+        return FileField(label, validators=[FileRequired(f"请上传{label}"),
+                                            _acceptable_upload],
                          render_kw={"accept": documents.ACCEPT_ATTRIBUTE})
-    return FileField(f"更换{kind.label}（可选）", validators=[_acceptable_upload],
+    return FileField(f"更换{label}（可选）", validators=[_acceptable_upload],
                      render_kw={"accept": documents.ACCEPT_ATTRIBUTE})
+
+
+# HS-H1: a host proves its legal personality with whichever certificate it holds.
+HOST_CERTIFICATE = "法人登记证书（事业单位法人证书或营业执照）"
 
 
 class _OrganisationFields(FlaskForm):
@@ -184,6 +198,26 @@ class InstitutionFields(_OrganisationFields):
             raise ValidationError("有效期截止日不能早于起始日")
 
 
+_HOST = KIND_FIELDS[OrgKind.HOST]
+# Enterprises and training institutions host through their own registration (HS-H1).
+HOST_TYPE_CHOICES = [(t.value, t.label) for t in HostType if t != HostType.ENTERPRISE]
+
+
+class HostFields(_OrganisationFields):
+    """HS-H1: a university, research institute or technician college hosting high-skill
+    advanced training; an independent legal person with training conditions and experience."""
+
+    kind = OrgKind.HOST
+
+    host_type = SelectField(_HOST["host_type"], choices=choices(HOST_TYPE_CHOICES),
+                            validators=[DataRequired("请选择承办单位类型")],
+                            description="企业、培训机构请以企业或培训机构身份注册，同样可以承办")
+    independent_legal_person = BooleanField("本单位是北京地区具有独立法人资格的单位",
+                                            validators=[_attested("HS-H1")])
+    attests_conditions = BooleanField("本单位具备开展高技能人才研修培训的条件和经验",
+                                      validators=[_attested("HS-H1")])
+
+
 class _AccountFields(FlaskForm):
     LIVE_FIELDS = ("credit_code", "contact_phone", "username")
 
@@ -206,6 +240,11 @@ class InstitutionRegistrationForm(_AccountFields, InstitutionFields):
     licence_file = _licence_field(DocumentKind.SCHOOL_LICENCE, required=True)
 
 
+class HostRegistrationForm(_AccountFields, HostFields):
+    licence_file = _licence_field(DocumentKind.BUSINESS_LICENCE, required=True,
+                                  label=HOST_CERTIFICATE)
+
+
 class EnterpriseEditForm(EnterpriseFields):
     licence_file = _licence_field(DocumentKind.BUSINESS_LICENCE, required=False)
 
@@ -214,12 +253,19 @@ class InstitutionEditForm(InstitutionFields):
     licence_file = _licence_field(DocumentKind.SCHOOL_LICENCE, required=False)
 
 
+class HostEditForm(HostFields):
+    licence_file = _licence_field(DocumentKind.BUSINESS_LICENCE, required=False,
+                                  label=HOST_CERTIFICATE)
+
+
 REGISTRATION_FORMS = {
     "enterprise": EnterpriseRegistrationForm,
     "institution": InstitutionRegistrationForm,
+    "host": HostRegistrationForm,
 }
 
 EDIT_FORMS = {
     OrgKind.ENTERPRISE: EnterpriseEditForm,
     OrgKind.INSTITUTION: InstitutionEditForm,
+    OrgKind.HOST: HostEditForm,
 }

@@ -1,5 +1,6 @@
 """Organisation pages: the review queue of each step (district, then centre) and an
-organisation's own page (enterprise, institution).
+organisation's own page (enterprise, institution, and a high-skill host of neither kind,
+which only the centre reviews: HS-H1).
 
 The queue reviews inline with htmx, exactly like the programme queue (review_actions.decide).
 An organisation's own pages always show the signed-in user's organisation
@@ -21,6 +22,7 @@ from portal.core.districts import all_districts
 from portal.core.errors import NotAllowed
 from portal.extensions import db, htmx
 from portal.models import Occupation, Organisation, OrgKind, ReviewState, institution_occupation
+from portal.orgs import host_worklist as _host_worklist  # noqa: F401  (registers the kind)
 from portal.orgs import services as organisations
 from portal.orgs.access import organisations_for
 from portal.orgs.forms import EDIT_FORMS
@@ -54,7 +56,7 @@ REVIEW_VIEWS = {
                             review=organisations.center_review, review_action="center_review",
                             default_status=ReviewState.DISTRICT_APPROVED, city_wide=True),
 }
-OWN_VIEWS = {name: RoleView(blueprint=name) for name in ("enterprise", "institution")}
+OWN_VIEWS = {name: RoleView(blueprint=name) for name in ("enterprise", "institution", "host")}
 
 
 # ------------------------------------------------------------------------------ review queue
@@ -146,7 +148,8 @@ def detail(org_id: int):
     timeline = audit.timeline(organisations.OBJECT_TYPE, org.id)
     return page_or_block(
         "review/organisation.html", "content", org=org, view=view, timeline=timeline,
-        occupations=_licensed(org),
+        occupations=_licensed(org), host_type_label=organisations.shown("host_type", org.host_type),
+        state_label=organisations.state_label(org),
         **revisions.page_context(organisations.OBJECT_TYPE, org, timeline,
                                  can(current_user, view.review_action, org)),
     )
@@ -194,6 +197,8 @@ def home():
     timeline = audit.timeline(organisations.OBJECT_TYPE, org.id)
     return render_template(
         "org/home.html", org=org, view=view, timeline=timeline, work=worklist_for(current_user),
+        reviewer=organisations.reviewer_name(org), state_label=organisations.state_label(org),
+        host_type_label=organisations.shown("host_type", org.host_type),
         **revisions.page_context(organisations.OBJECT_TYPE, org, timeline, reviewing=False),
     )
 
@@ -225,7 +230,7 @@ def submit():
     view = current_view(OWN_VIEWS)
     org = _own_org()
     commit_or_refuse(lambda: organisations.submit(current_user, org),
-                     done="已提交所在区人社局审核。")
+                     done=organisations.submitted_note(org))
     return redirect(view.url("home"))
 
 
@@ -242,5 +247,5 @@ OWN_ROUTES: tuple[Route, ...] = (
 )
 ROUTES: RouteTable = {
     "district": REVIEW_ROUTES, "center": REVIEW_ROUTES,
-    "enterprise": OWN_ROUTES, "institution": OWN_ROUTES,
+    "enterprise": OWN_ROUTES, "institution": OWN_ROUTES, "host": OWN_ROUTES,
 }

@@ -1,4 +1,5 @@
-"""Organisations: registration, edits and their review chain (AP-N1, AP-I1..I3, AP-W4, C-REV)."""
+"""Organisations: registration, edits and their review chain (AP-N1, AP-I1..I3, AP-W4, C-REV);
+high-skill hosts that are neither enterprise nor institution (HS-H1), confirmed by the centre."""
 
 from collections.abc import Iterable
 
@@ -11,11 +12,12 @@ from portal.core import audit, revisions
 from portal.core import files as documents
 from portal.core.access import can
 from portal.core.errors import NotAllowed, ServiceError
-from portal.core.workflow import REVIEW_CHAIN, Workflow, chain_reviewer
+from portal.core.workflow import REVIEW_CHAIN, Workflow, chain_reviewer, review_steps
 from portal.extensions import db
 from portal.models import (
     Document,
     DocumentKind,
+    HostType,
     Occupation,
     Organisation,
     OrgKind,
@@ -25,14 +27,23 @@ from portal.models import (
     institution_occupation,
 )
 from portal.models.base import utcnow
+from portal.rules.high_skill import hs_host_problems
 
 OBJECT_TYPE = "organisation"
 WORKFLOW = Workflow(OBJECT_TYPE, REVIEW_CHAIN)
+# HS-H1: a host of the municipal programme that is neither enterprise nor institution has no
+# district step; the centre confirms it straight after submission (same submit, same decisions).
+HOST_WORKFLOW = Workflow(OBJECT_TYPE, (
+    REVIEW_CHAIN[0],
+    *review_steps("center", ReviewState.SUBMITTED, ReviewState.APPROVED),
+))
 
 # The licence each kind uploads at registration (AP-N1 营业执照, AP-I2 办学许可/培训资质).
 LICENCE_KINDS = {
     OrgKind.ENTERPRISE: DocumentKind.BUSINESS_LICENCE,
     OrgKind.INSTITUTION: DocumentKind.SCHOOL_LICENCE,
+    # HS-H1: the legal-person certificate (事业单位法人证书 or 营业执照); no kind of its own yet.
+    OrgKind.HOST: DocumentKind.BUSINESS_LICENCE,
 }
 
 # The fields an organisation fills in itself, with the labels its forms and audit use.
@@ -61,6 +72,11 @@ KIND_FIELDS = {
         "licence_valid_to": "许可证有效期截止日",
         "attests_conditions": "场地、设备和师资承诺",
     },
+    OrgKind.HOST: {
+        "host_type": "承办单位类型",
+        "independent_legal_person": "独立法人承诺",
+        "attests_conditions": "培训条件和经验承诺",
+    },
 }
 
 
@@ -87,6 +103,11 @@ def _checked(kind: OrgKind, fields: dict) -> dict:
             problems.append("AP-I1")
         if not fields.get("attests_conditions"):
             problems.append("AP-I3")
+    if kind == OrgKind.HOST:
+        problems += hs_host_problems(str(kind), fields.get("host_type"),
+                                     bool(fields.get("independent_legal_person")))
+        if not fields.get("attests_conditions") and "HS-H1" not in problems:
+            problems.append("HS-H1")
     if problems:
         raise rules.RuleViolation(rules.in_catalogue_order(problems))
     return fields
@@ -205,16 +226,45 @@ def update(actor, org: Organisation, fields: dict, occupation_ids: list[int] | N
 
 
 
+def workflow_of(org: Organisation) -> Workflow:
+    return HOST_WORKFLOW if org.kind == OrgKind.HOST else WORKFLOW
+
+
+def reviewer_name(org: Organisation) -> str:
+    """Who reviews `org` after its submission, as its submit button says it."""
+    return "市就业促进中心" if org.kind == OrgKind.HOST else "所在区"
+
+
+def state_label(org: Organisation) -> str:
+    """The state in its owner's words: a host's submission waits for the centre, not a district."""
+    if org.kind == OrgKind.HOST and org.state == ReviewState.SUBMITTED:
+        return "待市级确认"
+    return org.state.label
+
+
+def submitted_note(org: Organisation) -> str:
+    return "已提交市就业促进中心确认。" if org.kind == OrgKind.HOST else "已提交所在区人社局审核。"
+
+
 def submit(actor, org: Organisation) -> ReviewState:
-    return WORKFLOW.apply(actor, org, "submit")
+    return workflow_of(org).apply(actor, org, "submit")
 
 
-# AP-W1: the district's decision, then the centre's (core.workflow.REVIEW_CHAIN).
+# AP-W1: the district's decision, then the centre's (core.workflow.REVIEW_CHAIN); a host's
+# record only the centre's (HOST_WORKFLOW has no district step, so one is refused).
 district_review = chain_reviewer(WORKFLOW, "district")
-center_review = chain_reviewer(WORKFLOW, "center")
+_CENTER_REVIEWS = {OrgKind.HOST: chain_reviewer(HOST_WORKFLOW, "center")}
+_center_chain_review = chain_reviewer(WORKFLOW, "center")
 
 
-_CHOICE_LABELS = {"size": rules.ENTERPRISE_SIZES, "institution_type": rules.INSTITUTION_TYPES}
+def center_review(actor, org: Organisation, decision, comment: str = "", pointed=()):
+    review = _CENTER_REVIEWS.get(org.kind, _center_chain_review)
+    return review(actor, org, decision, comment, pointed=pointed)
+
+
+
+_CHOICE_LABELS = {"size": rules.ENTERPRISE_SIZES, "institution_type": rules.INSTITUTION_TYPES,
+                  "host_type": {t.value: t.label for t in HostType}}
 LICENCE_FILE = "资质文件"
 OCCUPATIONS = "许可培训的职业（工种）"
 

@@ -117,6 +117,10 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
     ParameterSpec("hs_class_max", "HS-P2", "研修每班最多人数", "人", 30),
     ParameterSpec("hs_annual_cap", "HS-P2", "研修每年培训人数上限", "人", 800),
     ParameterSpec("hs_funding_per_trainee", "HS-$1", "研修资金补助标准", "元/人", 5000),
+    # HS-$1's base: 1 = trainees on the filed completion roster (the portal's reading),
+    # 0 = trainees on the filed list (the text's "per trainee of a listed project").
+    ParameterSpec("hs_funding_on_roster", "HS-$1", "研修资金按结业备案名册人数计发（1是，0按备案名单）",
+                  "", 1),
 )
 
 DEFAULTS: Mapping[str, int] = MappingProxyType({spec.key: spec.default for spec in PARAMETERS})

@@ -12,6 +12,11 @@ from portal.web.widgets import decision_buttons, inline_review, status_badge
 
 ACTION_LABELS = {
     "register": "注册",
+    "close_call": "提前截止征集",
+    "assign_expert": "分配评审专家",
+    "unassign_expert": "取消评审专家",
+    "score": "专家评分",
+    "rescore": "专家修改评分",
     "submit": "提交审核",
     "approve": "审核通过",
     "return": "退回修改",

@@ -12,6 +12,7 @@ ROLE_PREFIXES = {
     "center": Role.CENTER,
     "checkin": Role.TRAINEE,
     "expert": Role.EXPERT,
+    "host": Role.HOST,
 }
 
 
@@ -24,7 +25,7 @@ def _role_get_urls(app):
 
 
 def _user_for(role: Role):
-    if role in (Role.ENTERPRISE, Role.INSTITUTION):
+    if role in (Role.ENTERPRISE, Role.INSTITUTION, Role.HOST):
         return make_org_user(OrgKind(role.value))
     return make_user(role, district="110105")
 

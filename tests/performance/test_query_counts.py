@@ -60,7 +60,7 @@ PAGES = [
     ("institution", "/institution/sessions/{s}", 8),
     ("institution", "hx:/institution/sessions/{s}/attendees", 6),  # the live list, polled
     ("institution", "/institution/sessions/{s}/attendees", 9),  # opened as a page
-    ("trainee", "/m/", lambda: 9 + _kinds("trainee")),
+    ("trainee", "/m/", lambda: 10 + _kinds("trainee")),
     ("trainee", "/m/leave", 6),
 ]
 

@@ -30,6 +30,7 @@ EXPECTED_DEFAULTS = {
     "hs_class_max": 30,
     "hs_annual_cap": 800,
     "hs_funding_per_trainee": 5000,
+    "hs_funding_on_roster": 1,
 }
 
 

@@ -42,7 +42,7 @@ def _trainee_username(mobile: str) -> str:
     return f"{mobile}-{n}"
 
 
-def _random_password() -> str:
+def random_password() -> str:
     """12 characters, no look-alikes (0/O, 1/l/I): read out once over the phone."""
     alphabet = "".join(c for c in string.ascii_letters + string.digits if c not in "0O1lI")
     while True:
@@ -83,7 +83,7 @@ def reset_initial_password(actor, enrolment: Enrolment) -> InitialPassword:
     person = db.session.get(Apprentice, enrolment.apprentice_id)
     ensure_trainee_account(actor, person)
     user = db.session.get(User, person.user_id)
-    password = _random_password()
+    password = random_password()
     user.password_hash = hash_password(password)
     user.must_change_password = True
     # Whoever is signed in as the trainee now (a lost phone) must sign in with the new one.

@@ -14,6 +14,7 @@ from portal.models import (
     ClassSession,
     Enrolment,
     EnrolmentState,
+    HsTrainee,
     LeaveRequest,
     LeaveState,
     Programme,
@@ -46,18 +47,27 @@ def _leave_permissions(user, leave: LeaveRequest) -> dict[str, bool]:
 
 
 def class_sessions_for(user) -> sa.Select:
-    """Sessions of the programmes in scope; a trainee's: those of programmes enrolled in."""
+    """Sessions of the programmes in scope; a trainee's: those of programmes enrolled in,
+    and those of the high-skill projects whose list (HS-W4) names them and still holds them.
+
+    A high-skill session has no programme, so every other role's programme scope leaves it
+    out; hosts reach their projects' sessions through portal.high_skill.delivery.
+    """
     q = sa.select(ClassSession)
     if user.role == Role.TRAINEE:
         enrolled = trainee_enrolments(user).with_only_columns(Enrolment.programme_id)
-        return q.where(ClassSession.programme_id.in_(enrolled))
+        listed = sa.select(HsTrainee.proposal_id).where(HsTrainee.user_id == user.id,
+                                                        HsTrainee.removed_at.is_(None))
+        return q.where(sa.or_(ClassSession.programme_id.in_(enrolled),
+                              ClassSession.hs_proposal_id.in_(listed)))
     in_scope = sa.select(Programme.id).where(programme_scope(user))
     return q.where(ClassSession.programme_id.in_(in_scope))
 
 
 def _class_session_permissions(user, class_session: ClassSession) -> dict[str, bool]:
     # The organisation that opened the session runs it; the others reach it read-only.
-    runner = (user.role in (Role.ENTERPRISE, Role.INSTITUTION)
+    # A high-skill host may be of the `host` role (HS-H1).
+    runner = (user.role in (Role.ENTERPRISE, Role.INSTITUTION, Role.HOST)
               and user.org_id == class_session.org_id)
     return {
         "view": True,  # reaching the object at all went through class_sessions_for

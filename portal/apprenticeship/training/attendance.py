@@ -12,6 +12,9 @@ caller catches the IntegrityError of a second one and answers "已签到" (idemp
 
 AP-P1: a check-in also records the phone it came from and, when the session checks
 locations, the browser's position, both as flags for the teacher (presence.py reads them).
+
+A high-skill session (hs_proposal_id, no programme) is checked in to the same way: the
+trainee is the project's listed HsTrainee of the logged-in user, never a request value.
 """
 
 import time
@@ -42,6 +45,7 @@ from portal.models import (
     DocumentKind,
     Enrolment,
     EnrolmentState,
+    HsTrainee,
     LeaveRequest,
     LeaveState,
     Organisation,
@@ -66,6 +70,7 @@ TOKEN_EXPIRED = "二维码已过期，请重新扫描老师屏幕上的二维码
 TOKEN_INVALID = "二维码无效"
 SESSION_CLOSED = "本次课堂已结束签到"
 NOT_ENROLLED = "您不是本课堂所属培训项目的在训学员，不能签到。如有疑问请联系所在企业。"
+NOT_LISTED = "您不在本研修项目备案的学员名单中，不能签到。如有疑问请联系承办单位。"
 
 # AP-P3: photos of the training site.
 EVIDENCE_KIND = DocumentKind.SESSION_EVIDENCE
@@ -208,10 +213,26 @@ def active_enrolment(user, programme_id: int) -> Enrolment | None:
     )
 
 
-def check_allowed(actor, session: ClassSession) -> Enrolment:
-    """The enrolment the actor would check in with, or the refusal (closed, not enrolled)."""
+def listed_trainee(user, proposal_id: int) -> HsTrainee | None:
+    """The user's row on a high-skill project's list (HS-W4), unless taken off it (HS-W5)."""
+    if user.role != Role.TRAINEE:
+        return None
+    return db.session.scalar(
+        sa.select(HsTrainee).where(HsTrainee.user_id == user.id,
+                                   HsTrainee.proposal_id == proposal_id,
+                                   HsTrainee.removed_at.is_(None)))
+
+
+def check_allowed(actor, session: ClassSession) -> Enrolment | HsTrainee:
+    """The enrolment (or high-skill trainee) the actor would check in with, or the refusal
+    (closed, not enrolled, not on the project's list)."""
     if session.closed_at is not None:
         raise StateConflict(SESSION_CLOSED)
+    if session.hs_proposal_id is not None:
+        trainee = listed_trainee(actor, session.hs_proposal_id)
+        if trainee is None:
+            raise NotAllowed(NOT_LISTED)
+        return trainee
     enrolment = active_enrolment(actor, session.programme_id)
     if enrolment is None:
         raise NotAllowed(NOT_ENROLLED)
@@ -241,11 +262,12 @@ def check_in(actor, session: ClassSession, now: float | None = None,
     key decides, also between two simultaneous requests): the caller rolls back and answers
     with the check-in already recorded.
     """
-    enrolment = check_allowed(actor, session)
+    who = check_allowed(actor, session)
     checked_at = utc_naive(_clock() if now is None else now)
     late = is_late(session.starts_at, session.late_after_minutes, checked_at)
-    row = CheckIn(session_id=session.id, enrolment_id=enrolment.id, checked_at=checked_at,
-                  late=late)
+    key = ({"hs_trainee_id": who.id} if isinstance(who, HsTrainee)
+           else {"enrolment_id": who.id})
+    row = CheckIn(session_id=session.id, checked_at=checked_at, late=late, **key)
     flags = _record_presence(row, session, presence) if presence is not None else []
     db.session.add(row)
     db.session.flush()
@@ -269,13 +291,19 @@ def _record_presence(row: CheckIn, session: ClassSession, presence: Presence) ->
     return [flag.label for flag in (row.device_flag, row.location_flag) if flag is not None]
 
 
+def _own(user) -> sa.ColumnElement[bool]:
+    """Check-ins of the user: through an enrolment, or as a high-skill trainee."""
+    enrolments = (sa.select(Enrolment.id)
+                  .join(Apprentice, Apprentice.id == Enrolment.apprentice_id)
+                  .where(Apprentice.user_id == user.id))
+    listed = sa.select(HsTrainee.id).where(HsTrainee.user_id == user.id)
+    return sa.or_(CheckIn.enrolment_id.in_(enrolments), CheckIn.hs_trainee_id.in_(listed))
+
+
 def check_in_of(user, session_id: int) -> CheckIn | None:
     """The user's own check-in at a session, if any."""
     return db.session.scalar(
-        sa.select(CheckIn).join(Enrolment, Enrolment.id == CheckIn.enrolment_id)
-        .join(Apprentice, Apprentice.id == Enrolment.apprentice_id)
-        .where(CheckIn.session_id == session_id, Apprentice.user_id == user.id)
-    )
+        sa.select(CheckIn).where(CheckIn.session_id == session_id, _own(user)))
 
 
 # --- the teacher's live list ------------------------------------------------------------
@@ -303,10 +331,13 @@ def attendees(session_id: int) -> list[Attendee]:
     in from it first (found in the same rows: no further query).
     """
     rows = db.session.execute(
-        sa.select(Apprentice.name, CheckIn.checked_at, CheckIn.late, CheckIn.device_flag,
-                  CheckIn.location_flag, CheckIn.distance_m, CheckIn.device_id)
-        .join(Enrolment, Enrolment.id == CheckIn.enrolment_id)
-        .join(Apprentice, Apprentice.id == Enrolment.apprentice_id)
+        sa.select(sa.func.coalesce(Apprentice.name, HsTrainee.name), CheckIn.checked_at,
+                  CheckIn.late, CheckIn.device_flag, CheckIn.location_flag, CheckIn.distance_m,
+                  CheckIn.device_id)
+        .select_from(CheckIn)
+        .outerjoin(Enrolment, Enrolment.id == CheckIn.enrolment_id)
+        .outerjoin(Apprentice, Apprentice.id == Enrolment.apprentice_id)
+        .outerjoin(HsTrainee, HsTrainee.id == CheckIn.hs_trainee_id)
         .where(CheckIn.session_id == session_id)
         .order_by(CheckIn.checked_at, CheckIn.id)
     ).all()
@@ -406,7 +437,14 @@ def _expected_on(day) -> sa.ColumnElement[bool]:
 
 
 def expected_count(session: ClassSession) -> int:
-    """应到: enrolments in training in the session's programme on the session's day."""
+    """应到: enrolments in training in the session's programme on the session's day; for a
+    high-skill session the project's listed trainees not taken off before it started."""
+    if session.hs_proposal_id is not None:
+        return db.session.scalar(
+            sa.select(sa.func.count(HsTrainee.id))
+            .where(HsTrainee.proposal_id == session.hs_proposal_id,
+                   sa.or_(HsTrainee.removed_at.is_(None),
+                          HsTrainee.removed_at > session.starts_at))) or 0
     return db.session.scalar(
         sa.select(sa.func.count(Enrolment.id))
         .where(Enrolment.programme_id == session.programme_id,
@@ -449,10 +487,7 @@ def own_check_ins(user, session_ids) -> dict[int, CheckIn]:
     if not ids:
         return {}
     rows = db.session.scalars(
-        sa.select(CheckIn).join(Enrolment, Enrolment.id == CheckIn.enrolment_id)
-        .join(Apprentice, Apprentice.id == Enrolment.apprentice_id)
-        .where(Apprentice.user_id == user.id, CheckIn.session_id.in_(ids))
-    )
+        sa.select(CheckIn).where(_own(user), CheckIn.session_id.in_(ids)))
     return {row.session_id: row for row in rows}
 
 
@@ -474,15 +509,19 @@ def history_query(user, before: datetime) -> sa.Select:
     """The trainee's sessions that started before `before`, newest first.
 
     Only sessions held while the trainee was enrolled (from the student record's
-    establishment to its end), so a session before they joined is not shown as missed.
+    establishment to its end), so a session before they joined is not shown as missed; and
+    the sessions of the high-skill projects whose list holds them.
     """
     enrolled = (sa.select(Enrolment.id)
                 .join(Apprentice, Apprentice.id == Enrolment.apprentice_id)
                 .where(Apprentice.user_id == user.id,
                        Enrolment.programme_id == ClassSession.programme_id,
                        _enrolled_on(_BeijingDate(ClassSession.starts_at))))
+    listed = sa.select(HsTrainee.id).where(HsTrainee.user_id == user.id,
+                                           HsTrainee.proposal_id == ClassSession.hs_proposal_id,
+                                           HsTrainee.removed_at.is_(None))
     return (sa.select(ClassSession)
-            .where(ClassSession.starts_at < before, enrolled.exists())
+            .where(ClassSession.starts_at < before, sa.or_(enrolled.exists(), listed.exists()))
             .order_by(ClassSession.starts_at.desc(), ClassSession.id.desc()))
 
 

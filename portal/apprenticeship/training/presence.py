@@ -15,7 +15,8 @@ import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from flask import current_app
+import segno
+from flask import current_app, url_for
 from itsdangerous import BadData, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
 
 from portal import rules
@@ -76,6 +77,23 @@ def seconds_to_next_window(now: float | None = None) -> int:
     """When the screen should fetch the next code: at the start of the next window."""
     now = attendance._clock() if now is None else now
     return max(1, math.ceil((_window(now) + 1) * attendance.WINDOW_SECONDS - now))
+
+
+def qr_screen(session: ClassSession) -> dict:
+    """What a session screen shows: the QR code of the scan URL and the 6-digit code of the
+    same window, and when to fetch the next; nothing once the session is closed. For
+    screens outside the training domain (high-skill sessions) that show the same code."""
+    if session.closed_at is not None:
+        return {"checkin_url": None, "qr_uri": None}
+    now = attendance._clock()  # one instant for the QR code, the digits and the next refresh
+    url = url_for("checkin.scan", token=attendance.checkin_token(session.id, now),
+                  _external=True)
+    digits = numeric_code(session.id, now)
+    return {"checkin_url": url,
+            "qr_uri": segno.make(url, error="m").svg_data_uri(scale=1, border=4, omitsize=True,
+                                                              light="#fff"),
+            "digits": f"{digits[:3]} {digits[3:]}",
+            "refresh_in": seconds_to_next_window(now)}
 
 
 # --- the personal grant -----------------------------------------------------------------

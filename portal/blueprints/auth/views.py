@@ -118,7 +118,8 @@ def register(kind: str):
             start_session(user)
             db.session.commit()
             login_user(user)
-            flash("注册成功。请核对单位信息后提交所在区审核。", "success")
+            reviewer = "市就业促进中心确认" if kind == OrgKind.HOST else "所在区审核"
+            flash(f"注册成功。请核对单位信息后提交{reviewer}。", "success")
             return redirect(home_url(user))
     return render_template("auth/register.html", form=form, kind=OrgKind(kind))
 

@@ -1,9 +1,6 @@
-from flask import render_template
+"""The expert's home page: the list of their assignments, to score first (HS-W3)."""
 
 from portal.blueprints.expert.blueprint import bp
+from portal.high_skill.review import expert_pages
 
-
-@bp.get("/")
-def home():
-    # Proposals are assigned to experts once the high-skill calls exist.
-    return render_template("expert/home.html", assignments=[])
+bp.add_url_rule("/", "home", expert_pages.assignment_list)
