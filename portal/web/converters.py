@@ -42,3 +42,12 @@ def db_int_or_none(value) -> int | None:
 def init_app(app) -> None:
     # Before any blueprint is registered: a rule picks its converter class when it is added.
     app.url_map.converters["int"] = DatabaseIntConverter
+
+
+def year_arg(name: str = "year") -> int | None:
+    """A year from the query string (four ASCII digits), else None: junk, a full-width
+    number or a huge one filters nothing rather than erring."""
+    from flask import request
+
+    raw = request.args.get(name, "")
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) == 4 else None

@@ -296,7 +296,7 @@ CENTRE_URLS = [
 @pytest.mark.parametrize("role", [r for r in Role if r != Role.CENTER])
 def test_non_centre_roles_get_403(client, login, role):
     turner = occupation("6-18-01-01", "车工")
-    if role in (Role.ENTERPRISE, Role.INSTITUTION):
+    if role in (Role.ENTERPRISE, Role.INSTITUTION, Role.HOST):
         login(make_org_user(OrgKind(role.value)))
     else:
         login(make_user(role, district="110105"))

@@ -3,7 +3,7 @@ open calls; one detail page for both."""
 
 from dataclasses import dataclass
 
-from flask import flash, redirect, request
+from flask import flash, redirect
 from flask_login import current_user
 
 from portal import clock
@@ -20,6 +20,7 @@ from portal.high_skill.calls.forms import CallForm
 from portal.models import HsCall, Organisation
 from portal.rules import rule_message
 from portal.web.commit import commit_or_refuse
+from portal.web.converters import year_arg
 from portal.web.pagination import paginate
 from portal.web.render import page_or_block
 from portal.web.routes import GET, GET_POST, POST, RoleView, RouteTable, current_view
@@ -44,15 +45,10 @@ def call_status(call: HsCall) -> str:
     return "未开始" if call.opens_on > today else "已截止"
 
 
-def _year_filter() -> int | None:
-    raw = request.args.get("year", "")
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) == 4 else None
-
-
 def list_page():
     """The centre's calls, newest first (year, quarter, then the latest created)."""
     view = current_view(VIEWS)
-    year = _year_filter()
+    year = year_arg()
     q = calls_for(current_user)
     if year is not None:
         q = q.where(HsCall.year == year)

@@ -18,6 +18,7 @@ from portal.high_skill.delivery.views import VIEWS, load_project, load_trainee
 from portal.models import Document, FilingKind, HsFiling, HsProposal, Organisation
 from portal.rules.high_skill import HS_ASSESSMENT_CRITERIA, hs_days_late, hs_filing_deadline
 from portal.web.commit import commit_or_refuse
+from portal.web.converters import year_arg
 from portal.web.pagination import paginate_rows
 from portal.web.render import page_or_block
 from portal.web.routes import current_view
@@ -160,7 +161,7 @@ def filings_page():
         q = q.where(HsFiling.late.is_(late == "1"))
     else:
         late = ""
-    year = request.args.get("year", type=int)
+    year = year_arg()
     if year:
         q = q.where(HsProposal.year == year)
     page = paginate_rows(q.order_by(HsFiling.filed_at.desc(), HsFiling.id.desc()))

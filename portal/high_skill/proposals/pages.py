@@ -22,7 +22,7 @@ from portal.high_skill.proposals import services as proposals
 from portal.high_skill.proposals import worklist as _worklist  # noqa: F401  (registers kinds)
 from portal.high_skill.proposals.views import VIEWS, ProposalView
 from portal.models import HsCall, HsProposal, ProposalState
-from portal.web.converters import db_int
+from portal.web.converters import db_int, year_arg
 from portal.web.pagination import paginate
 from portal.web.render import page_or_block
 from portal.web.routes import GET, GET_POST, POST, Route, RouteTable, current_view
@@ -36,7 +36,7 @@ WITH_CALL_AND_HOST = (joinedload(HsProposal.call), joinedload(HsProposal.host))
 def _filters(view: ProposalView) -> dict:
     """Whitelisted query-string filters (the host's list filters by state only)."""
     state = request.args.get("state", "")
-    year = request.args.get("year", type=db_int)
+    year = year_arg()
     return {
         "state": state if state in {s.value for s in ProposalState} else "",
         "year": year if view.city_wide and year and 2000 <= year <= 2100 else None,

@@ -21,7 +21,7 @@ from portal.high_skill.review.forms import ApproveForm, AssignForm, RejectForm
 from portal.models import HsAssignment, HsCall, HsProposal, Organisation, ProposalState, User
 from portal.rules.parameters import param
 from portal.web.commit import commit_or_refuse
-from portal.web.converters import db_int
+from portal.web.converters import year_arg
 from portal.web.pagination import paginate_rows
 from portal.web.render import page_or_block
 from portal.web.routes import GET, GET_POST, POST, RouteTable
@@ -64,7 +64,7 @@ def _stage_filter(q: sa.Select, stage: str, counts) -> sa.Select:
 def queue_filters() -> dict:
     stage = request.args.get("stage", "submitted")
     return {"stage": stage if stage in STAGES else "submitted",
-            "year": request.args.get("year", type=db_int),
+            "year": year_arg(),
             "q": request.args.get("q", "").strip()[:32]}
 
 

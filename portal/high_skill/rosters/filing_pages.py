@@ -15,6 +15,7 @@ from portal.high_skill.rosters.forms import ChangeForm
 from portal.high_skill.rosters.views import load_project, view
 from portal.models import FilingKind, HsFiling, HsProposal, Organisation, User
 from portal.web.commit import commit_or_refuse
+from portal.web.converters import year_arg
 from portal.web.pagination import paginate_rows
 from portal.web.render import page_or_block
 
@@ -87,9 +88,8 @@ def history(proposal_id: int):
 
 
 def _filters() -> dict:
-    year = request.args.get("year", "")
     kind = request.args.get("kind", "")
-    return {"year": int(year) if year.isdigit() and len(year) == 4 else None,
+    return {"year": year_arg(),
             "kind": kind if kind in {k.value for k in FilingKind} else ""}
 
 

@@ -117,7 +117,8 @@ def test_HS_E3_problem_that_appeared_later_shows_on_the_row_and_blocks_filing(cl
 def test_C_ID1_invalid_resident_id_refused(client, login):
     project, user = make_project()
     login(user)
-    bad = resident_id()[:-1] + ("0" if resident_id()[-1] != "0" else "1")
+    valid = resident_id()
+    bad = valid[:-1] + ("0" if valid[-1] != "0" else "1")  # any other check digit fails
     response, _ = _add(client, project, resident_id=bad)
     assert "规则 C-ID1" in response.get_data(as_text=True)
     assert _count(project) == 0
