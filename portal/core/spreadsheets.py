@@ -199,3 +199,40 @@ class UploadStash:
     def drop(self, token: str | None, upload_dir: str) -> None:
         if isinstance(token, str) and _TOKEN.fullmatch(token):
             (self._dir(upload_dir) / f"{token}.xlsx").unlink(missing_ok=True)
+
+
+def import_template(title: str, columns: tuple[str, ...], widths: tuple[int, ...],
+                    text_columns, choices: dict[str, tuple[str, ...]], notes: list[str],
+                    max_rows: int) -> bytes:
+    """An empty import sheet: bold frozen header, identifier columns as TEXT (so Excel keeps
+    leading digits, all 18 characters and the "X"), drop-down lists, and a notes sheet."""
+    from openpyxl.styles import Font
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = title
+    sheet.append(list(columns))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    for index, (column, width) in enumerate(zip(columns, widths, strict=True), start=1):
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = width
+        if column in text_columns:
+            sheet.column_dimensions[letter].number_format = "@"
+            for row in range(2, max_rows + 2):
+                sheet.cell(row=row, column=index).number_format = "@"
+    for column, options in choices.items():
+        letter = get_column_letter(columns.index(column) + 1)
+        check = DataValidation(type="list", formula1='"' + ",".join(options) + '"',
+                               allow_blank=True)
+        check.add(f"{letter}2:{letter}{max_rows + 1}")
+        sheet.add_data_validation(check)
+    sheet_notes = book.create_sheet("填写说明")
+    sheet_notes.column_dimensions["A"].width = 100
+    for line in notes:
+        sheet_notes.append([line])
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()

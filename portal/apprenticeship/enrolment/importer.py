@@ -19,19 +19,15 @@ as it is, so the enterprise fixes the rows in it and uploads it again.
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from io import BytesIO
 
-import openpyxl
 import sqlalchemy as sa
-from openpyxl.styles import Font
-from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy.exc import IntegrityError
 
 from portal import rules
 from portal.apprenticeship.enrolment import checks
 from portal.apprenticeship.enrolment import services as svc
 from portal.clock import today
-from portal.core import audit
+from portal.core import audit, spreadsheets
 from portal.core.errors import ServiceError
 from portal.core.spreadsheets import UploadStash, cell_text, header_refused, read_first_sheet
 from portal.extensions import db
@@ -288,33 +284,9 @@ def apply(actor, programme: Programme, data: bytes, *, day: date | None = None) 
 
 def template() -> bytes:
     """The empty import sheet: Chinese header, ID and mobile columns formatted as TEXT."""
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "学徒名单"
-    sheet.append(COLUMNS)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
-    widths = (12, 22, 16, 18, 18, 18, 16, 10, 14)
-    for index, (column, width) in enumerate(zip(COLUMNS, widths, strict=True), start=1):
-        letter = openpyxl.utils.get_column_letter(index)
-        sheet.column_dimensions[letter].width = width
-        if column in TEXT_COLUMNS:
-            # Text, so Excel keeps the leading digits, all 18 characters and the "X".
-            sheet.column_dimensions[letter].number_format = "@"
-            for row in range(2, MAX_ROWS + 2):
-                sheet.cell(row=row, column=index).number_format = "@"
-    last = MAX_ROWS + 1
-    for column, options in ((INSURED, (YES, NO)), (DISPATCHED, (YES, NO)),
-                            (HIRE, tuple(rules.HIRE_TYPES.values()))):
-        letter = openpyxl.utils.get_column_letter(COLUMNS.index(column) + 1)
-        check = DataValidation(type="list", formula1='"' + ",".join(options) + '"',
-                               allow_blank=True)
-        check.add(f"{letter}2:{letter}{last}")
-        sheet.add_data_validation(check)
-    notes = book.create_sheet("填写说明")
-    notes.column_dimensions["A"].width = 100
-    for line in (
+    return spreadsheets.import_template(
+        "学徒名单", tuple(COLUMNS), (12, 22, 16, 18, 18, 18, 16, 10, 14), TEXT_COLUMNS,
+        {INSURED: (YES, NO), DISPATCHED: (YES, NO), HIRE: tuple(rules.HIRE_TYPES.values())}, [
         f"第 1 行为表头，请勿修改；从第 2 行起每行一名学徒，最多 {MAX_ROWS} 行。",
         f"{ID}、{MOBILE}两列已设为文本格式，请勿改为数字格式（会丢失末位和“X”）。",
         f"{START}、{END}：如 2025-03-01；{END}按合同所写填写（含当日），"
@@ -325,11 +297,7 @@ def template() -> bytes:
         f"{WAGE}：整数，{WAGE_BASIS}，不得低于本市最低工资标准（规则 AP-E6）。",
         "不得含有公式；任一行有误时整个文件均不导入，请按预览提示修改后重新上传。",
         "导入即提交区人社局审核，并占用项目核定名额。",
-    ):
-        notes.append([line])
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
+        ], MAX_ROWS)
 
 
 # ------------------------------------------------------------------------------ stored uploads

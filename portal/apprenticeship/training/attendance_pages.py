@@ -8,9 +8,8 @@ optional location check is switched on and off here too.
 
 from datetime import date, datetime
 
-import segno
 import sqlalchemy as sa
-from flask import redirect, request, url_for
+from flask import redirect, request
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
@@ -128,18 +127,7 @@ def _load(session_id: int, action: str = "view") -> ClassSession:
 
 
 def _qr(session: ClassSession) -> dict:
-    if session.closed_at is not None:
-        return {"checkin_url": None, "qr_uri": None}
-    now = attendance._clock()  # one instant for the QR code, the digits and the next refresh
-    token = attendance.checkin_token(session.id, now)
-    url = url_for("checkin.scan", token=token, _external=True)
-    qr = segno.make(url, error="m")
-    digits = presence.numeric_code(session.id, now)
-    return {"checkin_url": url,
-            "qr_uri": qr.svg_data_uri(scale=1, border=4, omitsize=True, light="#fff"),
-            # AP-P1: the code a trainee types when the camera fails, shown "123 456".
-            "digits": f"{digits[:3]} {digits[3:]}",
-            "refresh_in": presence.seconds_to_next_window(now)}
+    return presence.qr_screen(session)
 
 
 def _attendance(session: ClassSession) -> dict:

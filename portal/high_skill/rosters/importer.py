@@ -13,7 +13,6 @@ import openpyxl
 import sqlalchemy as sa
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from portal import rules
 from portal.core import audit, spreadsheets
@@ -156,30 +155,9 @@ def apply(actor, proposal: HsProposal, data: bytes, *, day: date | None = None) 
 
 def template() -> bytes:
     """The empty sheet: Chinese header, identifier columns as TEXT, drop-down lists."""
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "研修学员名单"
-    sheet.append(COLUMNS)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
-    widths = (12, 22, 14, 28, 16, 12, 22, 14, 30, 16)
-    for index, (column, width) in enumerate(zip(COLUMNS, widths, strict=True), start=1):
-        letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = width
-        if column in TEXT_COLUMNS:
-            sheet.column_dimensions[letter].number_format = "@"
-            for row in range(2, MAX_ROWS + 2):
-                sheet.cell(row=row, column=index).number_format = "@"
-    for column, options in ((KEY, (YES, NO)), (LEVEL, tuple(rules.LEVEL_LABELS.values()))):
-        letter = get_column_letter(COLUMNS.index(column) + 1)
-        check = DataValidation(type="list", formula1='"' + ",".join(options) + '"',
-                               allow_blank=True)
-        check.add(f"{letter}2:{letter}{MAX_ROWS + 1}")
-        sheet.add_data_validation(check)
-    notes = book.create_sheet("填写说明")
-    notes.column_dimensions["A"].width = 100
-    for line in (
+    return spreadsheets.import_template(
+        "研修学员名单", tuple(COLUMNS), (12, 22, 14, 28, 16, 12, 22, 14, 30, 16), TEXT_COLUMNS,
+        {KEY: (YES, NO), LEVEL: tuple(rules.LEVEL_LABELS.values())}, [
         f"第 1 行为表头，请勿修改；从第 2 行起每行一名学员，最多 {MAX_ROWS} 行。",
         f"{ID}、{PHONE}、{CERT}三列已设为文本格式，请勿改为数字格式。" + rules.rule_message("C-ID1"),
         f"{PHONE}：学员用于签到和提交总结的手机账号。" + rules.rule_message("C-ID3"),
@@ -188,11 +166,7 @@ def template() -> bytes:
         f"{MONTHS}：开班前连续在京缴纳城镇职工社会保险的月数。" + rules.rule_message("HS-E2"),
         rules.rule_message("HS-E3"),
         "不得含有公式；任一行有误时整个文件均不导入，请按预览提示修改后重新上传。",
-    ):
-        notes.append([line])
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
+        ], MAX_ROWS)
 
 
 def error_report(proposal: HsProposal, data: bytes, *, day: date | None = None) -> bytes:
