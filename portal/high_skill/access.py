@@ -5,7 +5,7 @@ all. Districts have no part in this programme. Each sub-domain registers the act
 owns (`action`) so that `can(user, "submit", proposal)` reads one table.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import sqlalchemy as sa
 
@@ -61,10 +61,28 @@ def trainees_for(user) -> sa.Select:
     return q.where(sa.false())
 
 
-def _proposal_permissions(user, proposal: HsProposal) -> dict[str, bool]:
-    view = (user.role == Role.CENTER or owns(user, proposal)
-            or (user.role == Role.EXPERT and proposal.id is not None))
-    return {"view": view, **{name: bool(fn(user, proposal)) for name, fn in _ACTIONS.items()}}
+class _Permissions(Mapping):
+    """Each action is decided when asked for: `can()` asks for one, and some actions read
+    the database (a list page asking once per row must not run every action's check)."""
+
+    def __init__(self, user, proposal: HsProposal):
+        self.user, self.proposal = user, proposal
+
+    def __getitem__(self, name: str) -> bool:
+        if name == "view":
+            return (self.user.role == Role.CENTER or owns(self.user, self.proposal)
+                    or (self.user.role == Role.EXPERT and self.proposal.id is not None))
+        return bool(_ACTIONS[name](self.user, self.proposal))
+
+    def __iter__(self):
+        return iter(("view", *_ACTIONS))
+
+    def __len__(self) -> int:
+        return 1 + len(_ACTIONS)
+
+
+def _proposal_permissions(user, proposal: HsProposal) -> Mapping[str, bool]:
+    return _Permissions(user, proposal)
 
 
 def _trainee_permissions(user, trainee: HsTrainee) -> dict[str, bool]:
