@@ -278,6 +278,8 @@ def test_high_skill_path_call_to_funding(live_server, page, phone, visitor, tmp_
     page.get_by_role("button", name="备案学员名单和培训计划", exact=True).click()
     expect(flash(page, "学员名单和培训计划已备案")).to_be_visible()
     expect(page.locator("main")).to_contain_text("名单和培训计划已备案，不能直接修改")
+    # Filing gives each trainee a phone account: the host may now issue initial passwords.
+    expect(page.get_by_role("button", name=re.compile(r"^生成初始密码"))).to_have_count(TRAINEES)
     menu(page, "研修实施与结业")
     ours = page.locator("tbody tr").filter(has_text=PROJECT)
     expect(ours).to_contain_text("已备案实施中")
@@ -301,6 +303,7 @@ def test_high_skill_path_call_to_funding(live_server, page, phone, visitor, tmp_
     expect(attendees).to_contain_text("已签到 0 / 应到 20")
 
     login(phone, live_server, "yanxiu", DEMO_PASSWORD)
+    expect(phone.locator("#hs-projects")).to_contain_text(RUNNING)
     code_form = phone.locator("form.checkin-code")
     expect(code_form).to_contain_text(SESSION_TITLE)
     choose = code_form.locator("select")
@@ -357,6 +360,11 @@ def test_high_skill_path_call_to_funding(live_server, page, phone, visitor, tmp_
     no_serious_violations(visitor, "the public verify page")
 
     as_user(page, live_server, "center")
+    menu(page, "研修项目备案")  # the filing of step 4, city-wide
+    filed = page.locator("tbody tr").filter(has_text=PROJECT)
+    expect(filed).to_have_count(1)
+    expect(filed).to_contain_text(day.isoformat())
+    expect(filed).to_contain_text("北京精工智造有限公司")
     menu(page, "研修经费审核")
     expect(heading(page)).to_have_text("研修经费申请审核")
     counts = page.get_by_role("navigation", name="各状态研修经费申请数")
