@@ -45,11 +45,13 @@ from portal.models import (
     DocumentKind,
     Enrolment,
     EnrolmentState,
+    HsProposal,
     HsTrainee,
     LeaveRequest,
     LeaveState,
     Organisation,
     Programme,
+    ProposalState,
     Role,
     SessionEvidence,
     StatusChange,
@@ -229,6 +231,11 @@ def check_allowed(actor, session: ClassSession) -> Enrolment | HsTrainee:
     if session.closed_at is not None:
         raise StateConflict(SESSION_CLOSED)
     if session.hs_proposal_id is not None:
+        # HS-W8: once the roster is filed, attendance is what was filed.
+        state = db.session.scalar(sa.select(HsProposal.state)
+                                  .where(HsProposal.id == session.hs_proposal_id))
+        if state != ProposalState.FILED:
+            raise StateConflict(SESSION_CLOSED)
         trainee = listed_trainee(actor, session.hs_proposal_id)
         if trainee is None:
             raise NotAllowed(NOT_LISTED)

@@ -8,6 +8,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from portal.clock import now_utc
 from portal.core import audit
 from portal.core import files as documents
 from portal.core.access import can
@@ -15,6 +16,7 @@ from portal.core.errors import NotAllowed, ServiceError, StateConflict
 from portal.extensions import db
 from portal.high_skill.delivery import sessions
 from portal.models import (
+    ClassSession,
     DocumentKind,
     FilingKind,
     HsFiling,
@@ -93,6 +95,11 @@ def file_completion(actor, proposal: HsProposal, summary: str, upload, today: da
     if moved != 1:
         raise StateConflict("该项目已报送结业备案")
     db.session.expire(proposal, ["state"])
+    # HS-W8: attendance ends with the filing; sessions left open close now.
+    db.session.execute(sa.update(ClassSession)
+                       .where(ClassSession.hs_proposal_id == proposal.id,
+                              ClassSession.closed_at.is_(None))
+                       .values(closed_at=now_utc()).execution_options(synchronize_session=False))
     version = (db.session.scalar(sa.select(sa.func.max(HsFiling.version))
                                  .where(HsFiling.proposal_id == proposal.id)) or 0) + 1
     late = hs_filing_late(proposal.ends_on, today)

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from portal import rules
 from portal.apprenticeship.training import attendance
+from portal.clock import beijing_day
 from portal.core import audit
 from portal.core.access import can
 from portal.core.errors import NotAllowed, ServiceError
@@ -34,6 +35,10 @@ def open_hs_session(actor, proposal: HsProposal, title: str, starts_at: datetime
         raise ServiceError("请选择研修形式（规则 HS-P4）")
     if not 1 <= hours <= HOURS_MAX:
         raise ServiceError(f"学时须为1–{HOURS_MAX}之间的整数")
+    day = beijing_day(starts_at)
+    if not proposal.starts_on <= day <= proposal.ends_on:
+        raise ServiceError(f"课堂日期须在研修起止日期（{proposal.starts_on}至{proposal.ends_on}）"
+                           "之内（规则 HS-W5：不得随意变更培训计划）")
     session = ClassSession(hs_proposal_id=proposal.id, programme_id=None,
                            org_id=proposal.host_id, opened_by_id=actor.id, title=title,
                            starts_at=starts_at, late_after_minutes=late_after_minutes,

@@ -1,8 +1,10 @@
-"""Phone accounts of filed trainees (check-in, the work summary): one person, one account.
+"""Phone accounts of filed trainees (check-in, the work summary).
 
-An account the person already has is reused, found by resident ID (an apprentice's or an
-earlier high-skill trainee's); otherwise it is opened the way apprentices' accounts are
-(username = mobile, no usable password until one is issued, changed at first login).
+An account is reused only when this same host opened it for the same person on an earlier
+list: a resident ID typed by a host must never hand it an account another organisation
+manages (an apprentice's, or another host's trainee's), since the host may reset its
+password. Otherwise one is opened the way apprentices' accounts are (username = mobile, no
+usable password until one is issued, changed at first login).
 """
 
 from types import SimpleNamespace
@@ -20,25 +22,38 @@ from portal.core import audit
 from portal.core.access import can
 from portal.core.errors import NotAllowed, ServiceError
 from portal.extensions import db
-from portal.models import Apprentice, HsTrainee, User
+from portal.models import Apprentice, HsProposal, HsTrainee, User
 
 
-def existing_accounts(resident_ids: list[str]) -> dict[str, int]:
-    """Resident ID → the person's user id, from the apprenticeship and earlier HS lists."""
+def existing_accounts(host_id: int, resident_ids: list[str]) -> dict[str, int]:
+    """Resident ID → the account this host opened for the person on an earlier list, if that
+    account is used by no one else (no apprentice record, no other host's listing)."""
     if not resident_ids:
         return {}
     found = dict(db.session.execute(
         sa.select(HsTrainee.resident_id, HsTrainee.user_id)
-        .where(HsTrainee.resident_id.in_(resident_ids), HsTrainee.user_id.is_not(None))).all())
-    found.update(db.session.execute(
-        sa.select(Apprentice.resident_id, Apprentice.user_id)
-        .where(Apprentice.resident_id.in_(resident_ids), Apprentice.user_id.is_not(None))).all())
-    return found
+        .join(HsProposal, HsProposal.id == HsTrainee.proposal_id)
+        .where(HsProposal.host_id == host_id, HsTrainee.resident_id.in_(resident_ids),
+               HsTrainee.user_id.is_not(None))).all())
+    return {rid: uid for rid, uid in found.items() if managed_by(host_id, uid)}
+
+
+def managed_by(host_id: int, user_id: int) -> bool:
+    """The account belongs to this host's listings alone (so the host may reset it)."""
+    if db.session.scalar(sa.select(Apprentice.id).where(Apprentice.user_id == user_id)):
+        return False
+    other = db.session.scalar(
+        sa.select(HsTrainee.id).join(HsProposal, HsProposal.id == HsTrainee.proposal_id)
+        .where(HsTrainee.user_id == user_id, HsProposal.host_id != host_id).limit(1))
+    return other is None
 
 
 def link_accounts(actor, trainees: list[HsTrainee]) -> None:
     missing = [t for t in trainees if t.user_id is None]
-    known = existing_accounts([t.resident_id for t in missing])
+    if not missing:
+        return
+    host_id = db.session.get(HsProposal, missing[0].proposal_id).host_id
+    known = existing_accounts(host_id, [t.resident_id for t in missing])
     for trainee in missing:
         if trainee.resident_id in known:
             trainee.user_id = known[trainee.resident_id]
@@ -51,6 +66,7 @@ def link_accounts(actor, trainees: list[HsTrainee]) -> None:
 
 
 NO_ACCOUNT = "学员名单备案后才有手机账号，之后才能生成初始密码"
+OTHER_MANAGER = "该学员的手机账号还用于其他单位的培训，不能由本单位重置密码；请学员用原密码登录或联系市就业促进中心"
 
 
 def issue_initial_password(actor, trainee: HsTrainee, proposal) -> InitialPassword:
@@ -60,6 +76,8 @@ def issue_initial_password(actor, trainee: HsTrainee, proposal) -> InitialPasswo
         raise NotAllowed(NO_ACCOUNT)
     if trainee.user_id is None or trainee.removed_at is not None:
         raise ServiceError(NO_ACCOUNT)
+    if not managed_by(proposal.host_id, trainee.user_id):
+        raise NotAllowed(OTHER_MANAGER)
     user = db.session.get(User, trainee.user_id)
     password = random_password()
     user.password_hash = hash_password(password)

@@ -63,6 +63,20 @@ class TraineeForm(FlaskForm):
         validators=[InputRequired("请填写月数"),
                     NumberRange(0, checks.INSURED_MONTHS_MAX, "请填写 0 以上的整数")])
 
+    def __init__(self, *args, current=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.current = current
+        if current is not None:
+            # C-PII: an edit page never shows the stored numbers in full; empty keeps them,
+            # a new value replaces them (as the apprenticeship's edit page does).
+            for field, masked in ((self.resident_id, rules.mask_resident_id(current.resident_id)),
+                                  (self.phone, rules.mask_mobile(current.phone))):
+                if not self.is_submitted():
+                    field.data = ""
+                field.validators = [Optional(), *field.validators[1:]]
+                field.flags.required = False
+                field.description = f"已登记 {masked}；如需更正请输入完整号码，留空则不变"
+
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
         if self.key_industry.data and not (self.key_industry_reason.data or "").strip():
@@ -77,8 +91,10 @@ class TraineeForm(FlaskForm):
 
     def data_object(self) -> TraineeData:
         return TraineeData(
-            name=self.name.data.strip(), resident_id=self.resident_id.data,
-            phone=self.phone.data, employer_name=self.employer_name.data.strip(),
+            name=self.name.data.strip(),
+            resident_id=self.resident_id.data or (self.current.resident_id if self.current else ""),
+            phone=self.phone.data or (self.current.phone if self.current else ""),
+            employer_name=self.employer_name.data.strip(),
             post=self.post.data.strip(), level=self.level.data,
             certificate_number=self.certificate_number.data.strip(),
             key_industry=bool(self.key_industry.data),

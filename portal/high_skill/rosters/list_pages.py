@@ -62,7 +62,7 @@ def edit_trainee(trainee_id: int):
     trainee, proposal = load_trainee(trainee_id)
     if not can(current_user, "edit_trainees", proposal):
         return locked(proposal)
-    form = TraineeForm(obj=trainee)
+    form = TraineeForm(obj=trainee, current=trainee)
     if form.validate_on_submit():
         done = commit_or_refuse(
             lambda: services.update_trainee(current_user, trainee, form.data_object()),

@@ -3,6 +3,7 @@
 import re
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from portal import clock
@@ -170,7 +171,8 @@ def test_HS_W4_filed_six_days_before_start_refused_with_due_date(client, login):
 def test_HS_W4_filed_seven_days_before_start_writes_version_one_and_accounts(client, login):
     project, user = make_project(starts_in=7)
     rows = add_trainees(project, 20)
-    # The same person as an apprentice keeps their account (one person, one login).
+    # The same person as an apprentice: that account is the enterprise's to manage, so the
+    # host gets an account of its own for the listing, never the apprentice's.
     known = make_user(Role.TRAINEE)
     db.session.add(Apprentice(name=rows[0].name, resident_id=rows[0].resident_id,
                               mobile="13911112222", user_id=known.id))
@@ -189,7 +191,7 @@ def test_HS_W4_filed_seven_days_before_start_writes_version_one_and_accounts(cli
     assert filing.snapshot["plan"]["starts_on"] == project.starts_on.isoformat()
     assert filing.snapshot["plan"]["teachers"][0]["name"] == "张大师"
     trainees = db.session.scalars(sa.select(HsTrainee).order_by(HsTrainee.id)).all()
-    assert trainees[0].user_id == known.id
+    assert trainees[0].user_id not in (None, known.id)
     accounts = {t.user_id for t in trainees}
     assert None not in accounts and len(accounts) == 20
     assert db.session.get(User, trainees[1].user_id).role == Role.TRAINEE
@@ -291,3 +293,37 @@ def test_trainee_list_page_runs_a_constant_number_of_queries(client, login, coun
     with count_queries() as many:
         client.get(url)
     assert len(many) == len(few)
+
+
+def test_C_PII_a_host_cannot_take_over_an_account_another_organisation_manages(client, login):
+    """A resident ID typed by a host never hands it the apprentice's account to reset."""
+    project, user = make_project(starts_in=10)
+    rows = add_trainees(project, 20)
+    apprentice_account = make_user(Role.TRAINEE)
+    before = apprentice_account.password_hash
+    db.session.add(Apprentice(name=rows[0].name, resident_id=rows[0].resident_id,
+                              mobile="13911112222", user_id=apprentice_account.id))
+    db.session.commit()
+    login(user)
+    client.post(f"/enterprise/hs/projects/{project.id}/trainee-list/file")
+    response = client.post(f"/enterprise/hs/trainee-list/{rows[0].id}/password",
+                           follow_redirects=True)
+    assert "初始密码" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(HsTrainee, rows[0].id).user_id != apprentice_account.id
+    assert db.session.get(User, apprentice_account.id).password_hash == before
+
+
+def test_C_PII_a_shared_account_is_not_reset_by_a_host(app, db):
+    from portal.core.errors import NotAllowed
+    from portal.high_skill.rosters import accounts
+
+    project, user = make_project(starts_in=10, state=ProposalState.FILED, filed_version=1)
+    row = add_trainees(project, 1)[0]
+    apprentice_account = make_user(Role.TRAINEE)
+    db.session.add(Apprentice(name=row.name, resident_id=row.resident_id,
+                              mobile="13911112223", user_id=apprentice_account.id))
+    row.user_id = apprentice_account.id  # linked before the rule, or by hand
+    db.session.commit()
+    with pytest.raises(NotAllowed):
+        accounts.issue_initial_password(user, row, project)
