@@ -190,7 +190,7 @@ def test_HS_H1_unconfirmed_host_is_not_prompted_and_told_why(client, login, db):
     assert 'id="host-problems"' in page and "HS-H1" in page
 
 
-def test_HS_2_disqualified_host_is_not_prompted(client, login, db):
+def test_HS_subsidy_2_disqualified_host_is_not_prompted(client, login, db):
     make_call()
     _org, host = make_host(disqualified=True)
     login(host)

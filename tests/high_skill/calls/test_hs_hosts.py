@@ -177,7 +177,7 @@ def test_HS_H1_an_institution_without_legal_personality_may_not_host(db):
     assert calls.host_problems(org) == ["HS-H1"]
 
 
-def test_HS_2_disqualified_host_may_not_host(db):
+def test_HS_subsidy_2_disqualified_host_may_not_host(db):
     org, _user = make_host(disqualified=True)
     assert calls.host_problems(org) == ["HS-$2"]
     org.state = ReviewState.SUBMITTED
@@ -189,7 +189,7 @@ def test_HS_2_disqualified_host_may_not_host(db):
     assert "HS-$2" in refused.value.message
 
 
-def test_HS_2_lifting_nothing_else_changes_the_answer(db):
+def test_HS_subsidy_2_lifting_nothing_else_changes_the_answer(db):
     org, _user = make_host()
     org.hs_disqualified_at = datetime(2026, 3, 1)
     assert calls.host_problems(org) == ["HS-$2"]
@@ -219,7 +219,7 @@ def _proposal(org, call):
     return proposal
 
 
-def test_HS_2_centre_lists_hosts_with_their_disqualification(client, login, db, count_queries):
+def test_HS_subsidy_2_centre_lists_hosts_with_their_disqualification(client, login, db, count_queries):
     from tests.high_skill.factories_calls import make_call
 
     call = make_call()

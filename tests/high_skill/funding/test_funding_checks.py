@@ -96,7 +96,7 @@ def test_HS_W10_host_cannot_record_a_check(app, client, login):
     assert answer.status_code in (403, 404, 405)
 
 
-def test_HS_2_fraud_on_paid_project_disqualifies_host_and_opens_recovery(app, client, login):
+def test_HS_subsidy_2_fraud_on_paid_project_disqualifies_host_and_opens_recovery(app, client, login):
     """HS-$2: 查实弄虚作假 → host disqualified (audited), recovery of the paid 100,000 due
     after recovery_due_days, listed in the centre's recoveries; repaid through the shared
     service until settled."""
@@ -130,7 +130,7 @@ def test_HS_2_fraud_on_paid_project_disqualifies_host_and_opens_recovery(app, cl
     assert project.title in client.get("/enterprise/recoveries?state=all").get_data(as_text=True)
 
 
-def test_HS_2_fraud_before_payment_disqualifies_without_recovery_and_blocks_payment(
+def test_HS_subsidy_2_fraud_before_payment_disqualifies_without_recovery_and_blocks_payment(
         app, client, login):
     """HS-$2: nothing paid, nothing to recover; the approved claim can no longer be paid."""
     org, _user = host()
@@ -149,7 +149,7 @@ def test_HS_2_fraud_before_payment_disqualifies_without_recovery_and_blocks_paym
     assert db.session.get(Claim, claim.id).state == ClaimState.APPROVED
 
 
-def test_HS_2_second_fraud_finding_opens_no_second_recovery(app, client, login):
+def test_HS_subsidy_2_second_fraud_finding_opens_no_second_recovery(app, client, login):
     org, _user = host()
     project, _ = completed_project(org)
     _paid(project)
@@ -162,7 +162,7 @@ def test_HS_2_second_fraud_finding_opens_no_second_recovery(app, client, login):
     assert db.session.get(Organisation, org.id).hs_disqualified_at == first
 
 
-def test_HS_2_disqualified_host_cannot_submit_a_drafted_claim(app, client, login):
+def test_HS_subsidy_2_disqualified_host_cannot_submit_a_drafted_claim(app, client, login):
     """HS-$2: a draft made before the finding cannot be submitted after it."""
     org, user = host()
     project, _ = completed_project(org)
@@ -178,7 +178,7 @@ def test_HS_2_disqualified_host_cannot_submit_a_drafted_claim(app, client, login
     assert db.session.get(Claim, claim.id).state == ClaimState.DRAFT
 
 
-def test_HS_2_host_user_sees_its_recovery_order(app, client, login):
+def test_HS_subsidy_2_host_user_sees_its_recovery_order(app, client, login):
     """HS-$2: a `host` (university) user lists and opens its recovery; another host cannot."""
     from portal.models import OrgKind
 

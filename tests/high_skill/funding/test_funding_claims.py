@@ -42,7 +42,7 @@ def _new_claim(client, user, project, **data):
                        follow_redirects=True)
 
 
-def test_HS_1_host_claims_5000_per_trainee_centre_approves_and_pays_from_employment_fund(
+def test_HS_subsidy_1_host_claims_5000_per_trainee_centre_approves_and_pays_from_employment_fund(
         app, client, login):
     """HS-$1, AP-$5: 20 on the filed roster → 100,000 yuan; submitted to the centre (no
     district step), approved, paid once from 就业补助资金 of the year."""
@@ -87,7 +87,7 @@ def test_HS_1_host_claims_5000_per_trainee_centre_approves_and_pays_from_employm
     assert actions == ["create", "submit", "approve", "pay"]
 
 
-def test_HS_1_recording_payment_twice_refused(app, client, login):
+def test_HS_subsidy_1_recording_payment_twice_refused(app, client, login):
     """HS-$1, AP-W4: a second payment of the same claim is refused; one Payment."""
     org, user = host()
     project, _ = completed_project(org, size=20)
@@ -106,7 +106,7 @@ def test_HS_1_recording_payment_twice_refused(app, client, login):
                              .where(Payment.claim_id == claim.id)) == 1
 
 
-def test_HS_1_claim_before_roster_filed_refused(app, client, login):
+def test_HS_subsidy_1_claim_before_roster_filed_refused(app, client, login):
     """HS-$1: a completed project without a filed completion roster cannot be claimed."""
     org, user = host()
     project, _ = completed_project(org, filed=False)
@@ -116,7 +116,7 @@ def test_HS_1_claim_before_roster_filed_refused(app, client, login):
     assert _claims_of(project.id) == []
 
 
-def test_HS_1_claim_of_project_not_completed_refused(app, client, login):
+def test_HS_subsidy_1_claim_of_project_not_completed_refused(app, client, login):
     """HS-$1: a project still running (filed list, classes under way) cannot be claimed."""
     from portal.models import ProposalState
 
@@ -128,7 +128,7 @@ def test_HS_1_claim_of_project_not_completed_refused(app, client, login):
     assert _claims_of(project.id) == []
 
 
-def test_HS_1_second_claim_for_same_project_refused(app, client, login):
+def test_HS_subsidy_1_second_claim_for_same_project_refused(app, client, login):
     """HS-$1: one claim per project, whatever became of the first."""
     org, user = host()
     project, _ = completed_project(org)
@@ -139,7 +139,7 @@ def test_HS_1_second_claim_for_same_project_refused(app, client, login):
     assert len(_claims_of(project.id)) == 1
 
 
-def test_HS_2_claim_by_disqualified_host_refused(app, client, login):
+def test_HS_subsidy_2_claim_by_disqualified_host_refused(app, client, login):
     """HS-$2: a host disqualified for fraud claims nothing."""
     from datetime import datetime
 
@@ -154,7 +154,7 @@ def test_HS_2_claim_by_disqualified_host_refused(app, client, login):
     assert _claims_of(project.id) == []
 
 
-def test_HS_1_amount_typed_by_host_is_ignored(app, client, login):
+def test_HS_subsidy_1_amount_typed_by_host_is_ignored(app, client, login):
     """HS-$1: the amount comes from hs_funding(roster size) alone; posted figures are not read."""
     org, user = host()
     project, _ = completed_project(org, size=21)
@@ -168,7 +168,7 @@ def test_HS_1_amount_typed_by_host_is_ignored(app, client, login):
     assert (claim.state, claim.payable) == (ClaimState.SUBMITTED, 105_000)
 
 
-def test_HS_1_rate_is_the_parameter_in_force_on_submission(app, client, login):
+def test_HS_subsidy_1_rate_is_the_parameter_in_force_on_submission(app, client, login):
     """HS-$1, C-EFF: the per-trainee rate is a parameter; submission recomputes with it."""
     from portal.models import ParameterValue
 
@@ -184,7 +184,7 @@ def test_HS_1_rate_is_the_parameter_in_force_on_submission(app, client, login):
     assert _fresh(Claim, claim.id).payable == 120_000
 
 
-def test_HS_1_centre_returns_with_comment_host_resubmits(app, client, login):
+def test_HS_subsidy_1_centre_returns_with_comment_host_resubmits(app, client, login):
     """C-REV, HS-$1: a return needs a comment; the host resubmits the returned claim."""
     org, user = host(OrgKind.HOST)
     project, _ = completed_project(org)
@@ -207,7 +207,7 @@ def test_HS_1_centre_returns_with_comment_host_resubmits(app, client, login):
     assert _fresh(Claim, claim.id).state == ClaimState.SUBMITTED
 
 
-def test_HS_1_district_sees_no_high_skill_claim_and_ap_lists_stay_ap_only(app, client, login):
+def test_HS_subsidy_1_district_sees_no_high_skill_claim_and_ap_lists_stay_ap_only(app, client, login):
     """HS-$1, C-DIST: a municipal programme: the host's district neither lists nor opens the
     claim; the apprenticeship claim lists and counters of the centre leave it out."""
     org, user = host()
@@ -227,7 +227,7 @@ def test_HS_1_district_sees_no_high_skill_claim_and_ap_lists_stay_ap_only(app, c
     assert client.get("/center/ledger").status_code == 200
 
 
-def test_HS_1_payment_never_falls_back_on_the_special_account(app, client, login):
+def test_HS_subsidy_1_payment_never_falls_back_on_the_special_account(app, client, login):
     """HS-$1, AP-$5: with only the special account recorded, an HS payment is refused (the
     employment fund of the year is missing) and nothing is drawn."""
     from tests.high_skill.factories_funding import hs_claim

@@ -14,7 +14,7 @@ def _count(app, user, key):
         return {w.key: (w.count, w.url) for w in worklist_for(user).items}.get(key, (0, None))
 
 
-def test_HS_1_worklists_of_host_and_centre(app, client, login):
+def test_HS_subsidy_1_worklists_of_host_and_centre(app, client, login):
     """HS-$1, C-REV: the host's completed projects not yet claimed, the centre's claims to
     review and to pay, each counting what its link lists."""
     org, user = host(OrgKind.INSTITUTION, institution_type="technical_school",
@@ -48,7 +48,7 @@ def test_HS_1_worklists_of_host_and_centre(app, client, login):
     assert claim.number not in client.get("/center/payments?scheme=ap").get_data(as_text=True)
 
 
-def test_HS_1_review_queue_htmx_answers_the_row(app, client, login):
+def test_HS_subsidy_1_review_queue_htmx_answers_the_row(app, client, login):
     """C-REV: an inline approval returns only the row, with the toast event."""
     project, _ = completed_project()
     claim = hs_claim(project, ClaimState.SUBMITTED)
@@ -62,7 +62,7 @@ def test_HS_1_review_queue_htmx_answers_the_row(app, client, login):
     assert db.session.get(type(claim), claim.id).state == ClaimState.APPROVED
 
 
-def test_HS_1_HS_W10_lists_cost_constant_queries(app, client, login, count_queries):
+def test_HS_subsidy_1_HS_W10_lists_cost_constant_queries(app, client, login, count_queries):
     """No N+1: the projects, claims, checks and payments lists cost the same for 1 and 4."""
     from tests.high_skill.funding.test_funding_checks import _check
 

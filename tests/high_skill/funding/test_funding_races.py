@@ -39,7 +39,7 @@ def _count(model, **where) -> int:
     return db.session.scalar(q)
 
 
-def test_HS_1_two_claims_of_one_project_at_once_one_wins(app, db):
+def test_HS_subsidy_1_two_claims_of_one_project_at_once_one_wins(app, db):
     """HS-$1: the host clicks twice (two sessions): exactly one claim, the other refused."""
     org, user = host()
     project, _ = completed_project(org)
@@ -55,7 +55,7 @@ def test_HS_1_two_claims_of_one_project_at_once_one_wins(app, db):
     assert _count(Claim, hs_proposal_id=project.id) == 1
 
 
-def test_HS_1_two_centre_users_pay_one_claim_at_once_one_payment(app, db):
+def test_HS_subsidy_1_two_centre_users_pay_one_claim_at_once_one_payment(app, db):
     """HS-$1, AP-W4: the shared guarded "pay" step: one Payment, the other refused."""
     project, _ = completed_project()
     claim = hs_claim(project, ClaimState.APPROVED)
@@ -87,7 +87,7 @@ def test_HS_W9_two_centre_users_issue_at_once_one_certificate_each(app, db):
         Certificate.hs_trainee_id.in_([t.id for t in trainees]))) == 20
 
 
-def test_HS_2_two_fraud_findings_at_once_one_recovery(app, db):
+def test_HS_subsidy_2_two_fraud_findings_at_once_one_recovery(app, db):
     org, _user = host()
     project, _ = completed_project(org)
     _paid(project)

@@ -173,7 +173,7 @@ def test_HS_P3_a_plan_without_teachers_is_refused(client, host):
     assert _state(proposal) == ProposalState.DRAFT
 
 
-def test_HS_2_disqualified_host_cannot_submit(client, login):
+def test_HS_subsidy_2_disqualified_host_cannot_submit(client, login):
     org, user = make_host(disqualified=True)
     login(user)
     proposal = make_proposal(org, make_call())

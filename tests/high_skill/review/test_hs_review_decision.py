@@ -163,7 +163,7 @@ def test_HS_W3_expert_cannot_approve(db, login, client, criteria):
     assert _state(db, proposal) == (ProposalState.SUBMITTED, None)
 
 
-def test_HS_2_disqualified_host_not_approved(db, login, criteria):
+def test_HS_subsidy_2_disqualified_host_not_approved(db, login, criteria):
     proposal = _ready()
     host = db.session.get(Organisation, proposal.host_id)
     host.hs_disqualified_at = datetime(YEAR, 4, 10)
