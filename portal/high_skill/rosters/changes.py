@@ -158,6 +158,7 @@ def file_change(actor, proposal: HsProposal, change: ChangeRequest, *,
         raise NotAllowed(NOT_FILED if proposal.state == ProposalState.APPROVED else NOT_OWNER)
     if not (_plan_changed(proposal, change) or change.remove_ids or change.additions):
         raise ServiceError(NOTHING_CHANGED)
+    checks.lock_people(a.resident_id for a in change.additions)
     problems = change_problems(proposal, change, day)
     if problems:
         raise ServiceError("；".join(problems))

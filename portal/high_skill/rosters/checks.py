@@ -79,6 +79,18 @@ def shape_problems(data: TraineeData, day: date | None = None) -> list[str]:
     return problems
 
 
+def lock_people(resident_ids: Iterable[str]) -> None:
+    """HS-E3 across hosts: a filing holds each of its people until it commits, so two hosts
+    filing the same person at once are weighed one after the other (PostgreSQL; SQLite
+    writes one transaction at a time anyway). Locks are taken in one order: no deadlock."""
+    ids = sorted(set(resident_ids))
+    if ids and db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.text(
+            "SELECT pg_advisory_xact_lock(hashtext('hs_trainee:' || r)) "
+            "FROM (SELECT r FROM unnest(CAST(:ids AS text[])) AS r ORDER BY r) AS people"),
+            {"ids": ids})
+
+
 def previous_years(resident_ids: Iterable[str], proposal_id: int) -> dict[str, list[int]]:
     """HS-E3: resident ID → years of the other filed projects whose list holds the person.
 

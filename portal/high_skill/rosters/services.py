@@ -163,6 +163,7 @@ def file_list(actor, proposal: HsProposal, *, day: date | None = None) -> HsFili
     day = day or today()
     WORKFLOW.check(actor, proposal, "file_list")
     trainees = snapshots.active_trainees(proposal.id)
+    checks.lock_people(t.resident_id for t in trainees)
     _refuse(filing_problems(proposal, trainees, day))
     WORKFLOW.apply(actor, proposal, "file_list", comment=f"备案学员名单（{len(trainees)} 人）和培训计划",
                    values={"filed_version": 1})

@@ -50,3 +50,26 @@ def test_HS_W5_two_changes_at_once_make_one_new_version(app, db):
     outcomes = at_once(app, db, change("甲地"), change("乙地"))
     assert sorted(o == "ok" for o in outcomes) == [False, True]
     assert _versions(db, project.id) == [1, 2]
+
+
+@needs_postgres
+def test_HS_E3_two_hosts_filing_the_same_person_at_once_only_one_succeeds(app, db):
+    from tests.high_skill.factories_calls import make_host
+
+    first, first_user = make_project(starts_in=10)
+    second, second_user = make_project(make_host(), starts_in=12)
+    shared = add_trainees(first, 20)[0]
+    add_trainees(second, 19)
+    add_trainees(second, 1, name=shared.name, resident_id=shared.resident_id)
+    ids = ((first.id, first_user.id), (second.id, second_user.id))
+
+    def file(n: int):
+        def run():
+            project_id, user_id = ids[n]
+            services.file_list(db.session.get(User, user_id),
+                               db.session.get(HsProposal, project_id))
+        return run
+
+    outcomes = at_once(app, db, file(0), file(1))
+    assert sorted(o == "ok" for o in outcomes) == [False, True]
+    assert any("1 名学员不符合条件" in o for o in outcomes)
