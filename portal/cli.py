@@ -268,7 +268,7 @@ def init_app(app) -> None:
         """Delete uploaded files no record refers to, older than DAYS (run daily)."""
         from datetime import timedelta
 
-        from portal.core import file_retention
+        from portal.core import files as file_retention
 
         removed = file_retention.remove_orphans(timedelta(days=days))
         click.echo(f"removed {removed} unused upload(s) older than {days} days")

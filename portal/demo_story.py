@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 
-from portal import demo_hs, demo_money
+from portal import demo_hs, demo_money, demo_supervision
 from portal.apprenticeship.enrolment import agreements
 from portal.apprenticeship.enrolment import services as enrolments
 from portal.apprenticeship.enrolment.checks import Registration
@@ -97,6 +97,7 @@ def seed_story() -> None:
         _seed_records(machining, _programme("qiye2", "4-03-02-01"))
     demo_money.seed_money(_Story())
     demo_hs.seed_high_skill()
+    demo_supervision.seed_supervision(_Story())
     _seed_todays_session(machining)
 
 

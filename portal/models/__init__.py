@@ -23,8 +23,9 @@ from portal.models.catalogue import (
     CatalogueKind,
     CatalogueVersion,
     Occupation,
+    ParameterValue,
 )
-from portal.models.document import Document, DocumentKind
+from portal.models.document import Document, DocumentKind, Job, JobState, ReportCache
 from portal.models.high_skill import (
     COUNTED_PROPOSAL_STATES,
     CheckKind,
@@ -64,7 +65,24 @@ from portal.models.money import (
 from portal.models.org import District, Organisation, OrgKind, institution_occupation
 from portal.models.programme import Programme
 from portal.models.review import ReturnSnapshot, ReviewState
-from portal.models.setting import ParameterValue
+from portal.models.supervision import (
+    AuditGrant,
+    AuditResult,
+    Evaluation,
+    EvaluationIndicator,
+    EvaluationScore,
+    FraudCase,
+    Inspection,
+    InspectionKind,
+    InspectionPhoto,
+    InspectionResult,
+    InspectionSample,
+    InspectionSampleItem,
+    Rectification,
+    Referral,
+    Summons,
+    SummonsState,
+)
 from portal.models.training import (
     ChangeState,
     CheckIn,
@@ -76,9 +94,36 @@ from portal.models.training import (
     StatusChange,
     StatusChangeKind,
 )
-from portal.models.user import ROLE_LABELS, LoginSession, LoginThrottle, Role, User
+from portal.models.user import (
+    ROLE_LABELS,
+    LoginSession,
+    LoginThrottle,
+    Notification,
+    Role,
+    User,
+)
 
 __all__ = [
+    "Job",
+    "JobState",
+    "ReportCache",
+    "AuditGrant",
+    "AuditResult",
+    "Evaluation",
+    "EvaluationIndicator",
+    "EvaluationScore",
+    "FraudCase",
+    "Inspection",
+    "InspectionKind",
+    "InspectionPhoto",
+    "InspectionResult",
+    "InspectionSample",
+    "InspectionSampleItem",
+    "Rectification",
+    "Referral",
+    "Summons",
+    "SummonsState",
+    "Notification",
     "COUNTED_PROPOSAL_STATES",
     "CheckKind",
     "CheckResult",

@@ -1,4 +1,5 @@
-"""Occupation catalogue and its effective-dated lists (AP-P5)."""
+"""Reference data the centre keeps: the occupation catalogue, its effective-dated lists
+(AP-P5) and the effective-dated policy parameters (defaults in portal.rules.parameters)."""
 
 from datetime import date, datetime
 from enum import StrEnum
@@ -6,7 +7,9 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.clock import to_beijing
 from portal.models.base import Base, enum_column, utcnow
+from portal.rules.parameters import is_backdated
 
 
 class CatalogueKind(StrEnum):
@@ -67,3 +70,29 @@ class CatalogueItem(Base):
     occupation_id: Mapped[int] = mapped_column(
         sa.ForeignKey("occupation.id"), primary_key=True, index=True
     )
+
+class ParameterValue(Base):
+    __tablename__ = "parameter_value"
+    __table_args__ = (sa.UniqueConstraint("key", "effective_from"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(64))
+    value: Mapped[int]
+    effective_from: Mapped[date]
+    note: Mapped[str] = mapped_column(sa.String(200), default="")
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def entered_on(self) -> date | None:
+        """The Beijing day the value was saved."""
+        return None if self.created_at is None else to_beijing(self.created_at).date()
+
+    @property
+    def backdated(self) -> bool:
+        """C-EFF: entered by the centre after its effective date (补录), with a stated reason.
+
+        Seeded rows (no user) are the rules layer's dated values, not a back-dating.
+        """
+        return (self.created_by_id is not None and self.entered_on is not None
+                and is_backdated(self.effective_from, self.entered_on))

@@ -52,3 +52,47 @@ class Document(Base):
     sha256: Mapped[str] = mapped_column(sa.String(64))
     uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class JobState(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+    @property
+    def label(self) -> str:
+        return {"queued": "排队中", "running": "进行中", "done": "已完成",
+                "failed": "失败"}[self.value]
+
+
+class Job(Base):
+    """Background work with progress (issue 14): an export or import that outlives the request.
+    Belongs to the user who started it; its output file sits in the upload store."""
+
+    __tablename__ = "job"
+    __table_args__ = (sa.Index("ix_job_user_created", "user_id", "created_at"),)
+
+    id: Mapped[str] = mapped_column(sa.String(32), primary_key=True)  # random hex
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    kind: Mapped[str] = mapped_column(sa.String(48))
+    params: Mapped[str] = mapped_column(sa.Text, default="{}")  # JSON
+    state: Mapped[JobState] = mapped_column(enum_column(JobState), default=JobState.QUEUED)
+    done: Mapped[int] = mapped_column(default=0)
+    total: Mapped[int] = mapped_column(default=0)
+    message: Mapped[str] = mapped_column(sa.String(300), default="")
+    result_name: Mapped[str] = mapped_column(sa.String(200), default="")  # download file name
+    result_stored: Mapped[str] = mapped_column(sa.String(64), default="")  # name in the store
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+
+
+class ReportCache(Base):
+    """A dashboard figure set computed once and reused until it is stale (issue 14)."""
+
+    __tablename__ = "report_cache"
+
+    key: Mapped[str] = mapped_column(sa.String(120), primary_key=True)
+    payload: Mapped[str] = mapped_column(sa.Text)  # JSON
+    computed_at: Mapped[datetime]

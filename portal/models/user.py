@@ -99,3 +99,22 @@ class LoginThrottle(Base):
     window_started_at: Mapped[datetime]
     # The account's increasing delay: no attempt is weighed before this moment.
     next_allowed_at: Mapped[datetime | None]
+
+
+class Notification(Base):
+    """A message in a user's portal inbox (issue 14): written by the service call that changed
+    the state, in the same transaction; `link` is the record's path inside the portal."""
+
+    __tablename__ = "notification"
+    __table_args__ = (sa.Index("ix_notification_user_unread", "user_id", "read_at", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    kind: Mapped[str] = mapped_column(sa.String(32))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    body: Mapped[str] = mapped_column(sa.Text, default="")
+    link: Mapped[str] = mapped_column(sa.String(300), default="")
+    object_type: Mapped[str] = mapped_column(sa.String(32), default="")
+    object_id: Mapped[int | None]
+    created_at: Mapped[datetime]
+    read_at: Mapped[datetime | None]

@@ -11,7 +11,6 @@ from sqlalchemy.orm import aliased
 
 from portal.core import audit
 from portal.core.access import get_or_404_for
-from portal.core.districts import all_districts
 from portal.extensions import db
 from portal.models import (
     Apprentice,
@@ -30,6 +29,7 @@ from portal.money import claim_worklist as _worklist  # noqa: F401  (registers t
 from portal.money.access import claims_for
 from portal.web import review as review_actions
 from portal.web.commit import commit_or_refuse
+from portal.web.districts import all_districts
 from portal.web.pagination import paginate_rows
 from portal.web.render import page_or_block
 from portal.web.routes import GET, POST, RoleView, RouteTable, current_view

@@ -18,7 +18,6 @@ from sqlalchemy.orm import joinedload
 from portal import rules
 from portal.core import audit, revisions
 from portal.core.access import can, get_or_404_for
-from portal.core.districts import all_districts
 from portal.core.errors import NotAllowed
 from portal.extensions import db, htmx
 from portal.models import Occupation, Organisation, OrgKind, ReviewState, institution_occupation
@@ -28,6 +27,7 @@ from portal.orgs.access import organisations_for
 from portal.orgs.forms import EDIT_FORMS
 from portal.web import review as review_actions
 from portal.web.commit import commit_or_refuse
+from portal.web.districts import all_districts
 from portal.web.pagination import kept_query, paginate
 from portal.web.render import page_or_block
 from portal.web.routes import GET, GET_POST, POST, RoleView, Route, RouteTable, current_view

@@ -18,12 +18,12 @@ from portal.apprenticeship.quality import services as rates
 from portal.catalogue import lookups as catalogues
 from portal.core import audit, revisions
 from portal.core.access import can, get_or_404_for
-from portal.core.districts import all_districts
 from portal.extensions import db, htmx
 from portal.models import Document, Occupation, Organisation, Programme, ReviewState
 from portal.web import review as review_actions
 from portal.web.commit import commit_or_refuse
 from portal.web.converters import db_int
+from portal.web.districts import all_districts
 from portal.web.live_check import require_fragment_request
 from portal.web.pagination import kept_query, paginate
 from portal.web.render import page_or_block

@@ -12,9 +12,9 @@ from portal.apprenticeship.programmes.access import programmes_for
 from portal.apprenticeship.quality import services as rates
 from portal.apprenticeship.training.leave import today
 from portal.catalogue.parameters import parameters_on
-from portal.core.districts import all_districts
 from portal.extensions import db
 from portal.models import Occupation, Organisation, Programme, ReviewState
+from portal.web.districts import all_districts
 from portal.web.pagination import ListPage, page_number, page_size
 from portal.web.render import page_or_block
 from portal.web.routes import GET, RoleView, RouteTable, current_view

@@ -14,7 +14,6 @@ from portal.apprenticeship.status.access import changeable_enrolments, status_ch
 from portal.apprenticeship.status.forms import ChangeDetailsForm, StatusChangeForm
 from portal.core import audit
 from portal.core.access import get_or_404_for
-from portal.core.districts import all_districts
 from portal.core.workflow import Decision
 from portal.extensions import db, htmx
 from portal.models import (
@@ -32,6 +31,7 @@ from portal.money.ledger.effects import money_effect
 from portal.web import review as review_actions
 from portal.web.commit import commit_or_refuse
 from portal.web.converters import db_int
+from portal.web.districts import all_districts
 from portal.web.pagination import paginate_rows
 from portal.web.render import page_or_block
 from portal.web.routes import GET, GET_POST, POST, RoleView, RouteTable, current_view

@@ -8,7 +8,6 @@ from flask_login import current_user
 
 from portal.apprenticeship.training.leave import today
 from portal.core.access import get_or_404_for
-from portal.core.districts import all_districts
 from portal.extensions import db
 from portal.models import Apprentice, Enrolment, Occupation, Programme, SubsidyAccount
 from portal.money import ledger
@@ -17,6 +16,7 @@ from portal.money.ledger import export as ledger_export
 from portal.money.ledger import forecast as forecast_page
 from portal.money.ledger import sheet as subsidy_sheet
 from portal.money.ledger.holds import holds_for
+from portal.web.districts import all_districts
 from portal.web.pagination import paginate_rows
 from portal.web.render import page_or_block
 from portal.web.routes import GET, RoleView, RouteTable, current_view
