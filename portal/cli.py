@@ -217,6 +217,10 @@ def seed_city(apprentices: int, seed: int) -> dict:
 
 
 def init_app(app) -> None:
+    from portal.core import jobs
+
+    jobs.init_app(app)  # flask jobs-worker
+
     @app.cli.command("seed-reference")
     def seed_reference_command():
         """Load the 16 districts and 经开区 (safe to run again)."""
@@ -250,6 +254,18 @@ def init_app(app) -> None:
 
         applied, failed = apply_due(day.date() if day else None)
         click.echo(f"applied {applied} change(s) of status; {failed} could not be applied")
+
+    @app.cli.command("notify-deadlines")
+    @click.option("--day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+                  help="the day to sweep for (default: today in Beijing)")
+    def notify_deadlines_command(day):
+        """HS-W4, HS-W8: remind hosts of filings due within 7 days or overdue, once each (daily)."""
+        from portal.clock import today
+        from portal.reports.notifications.deadlines import sweep
+
+        written = sweep(day.date() if day else today())
+        db.session.commit()
+        click.echo(f"wrote {written} deadline reminder(s)")
 
     @app.cli.command("grant-app-role")
     @click.argument("role")

@@ -17,6 +17,11 @@ def load(overrides: dict | None = None) -> dict:
     config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(config)
     # Redis shares login-throttle counters between gunicorn workers; memory is the fallback.
     config.setdefault("RATELIMIT_STORAGE_URI", config.get("REDIS_URL") or "memory://")
+    # Background jobs (core.jobs): an RQ worker with Redis, else a thread of the app
+    # process; tests run them in the request, after its commit (a test may choose another).
+    if not config.get("JOBS_BACKEND"):
+        config["JOBS_BACKEND"] = ("sync" if config.get("TESTING")
+                                  else "rq" if config.get("REDIS_URL") else "thread")
     if not config.get("SECRET_KEY"):
         if not (config["DEBUG"] or config.get("TESTING")):
             raise ConfigError("SECRET_KEY must be set outside development (PORTAL_ENV=development)")
@@ -38,6 +43,7 @@ def from_environment() -> dict:
         ),
         "UPLOAD_DIR": env.get("UPLOAD_DIR") or str(INSTANCE_DIR / "uploads"),
         "REDIS_URL": env.get("REDIS_URL"),
+        "JOBS_BACKEND": env.get("JOBS_BACKEND"),  # rq | thread | sync (core.jobs)
         "BENCH_SQL_COUNT": env.get("BENCH_SQL_COUNT") == "1",
         "PG_RANDOM_PAGE_COST": env.get("PG_RANDOM_PAGE_COST", "1.1"),
         # Reverse proxies in front of the app that set X-Forwarded-For/-Proto: only then is

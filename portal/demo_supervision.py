@@ -8,6 +8,11 @@ runs them in order so a newcomer sees every screen filled.
 import importlib
 
 PARTS = (
+    "portal.supervision.inspections.demo",
+    "portal.supervision.escalation.demo",
+    "portal.reports.jobs.demo",
+    "portal.supervision.audits.demo",
+    "portal.reports.notifications.demo",
 )
 
 

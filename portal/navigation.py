@@ -12,6 +12,7 @@ HOME_ENDPOINTS = {
     Role.TRAINEE: "checkin.home",
     Role.EXPERT: "expert.home",
     Role.HOST: "host.home",
+    Role.AUDITOR: "auditor.home",
 }
 
 # (endpoint, label) per role; labels are translated where they are shown.
@@ -54,6 +55,7 @@ MENUS: dict[Role, tuple[tuple[str, str], ...]] = {
     ),
     Role.DISTRICT: (
         ("district.home", "工作台"),
+        ("district.dashboard", "数据看板"),
         ("district.organisations", "单位审核"),
         ("district.programmes", "项目审核"),
         ("district.enrolments", "学徒审核"),
@@ -64,9 +66,15 @@ MENUS: dict[Role, tuple[tuple[str, str], ...]] = {
         ("district.assessments", "考核评价"),
         ("district.certificates", "证书查询"),
         ("district.recoveries", "补贴追回"),
+        ("district.evaluations", "绩效评价"),
+        ("district.audit_results", "审计结论"),
+        ("district.inspections", "监督检查"),
+        ("district.summons_list", "约谈与整改"),
+        ("district.audit_log", "操作日志"),
     ),
     Role.CENTER: (
         ("center.home", "全市概览"),
+        ("center.dashboard", "数据看板"),
         ("center.organisations", "单位复核"),
         ("center.programmes", "项目复核"),
         ("center.enrolments", "学徒学籍"),
@@ -79,6 +87,8 @@ MENUS: dict[Role, tuple[tuple[str, str], ...]] = {
         ("center.payments", "待拨付"),
         ("center.funds", "补贴资金"),
         ("center.recoveries", "补贴追回"),
+        ("center.summons_list", "区级上报"),
+        ("center.fraud_cases", "骗取补贴案件"),
         ("center.catalogues", "目录管理"),
         ("center.parameters", "政策参数"),
         ("center.hs_calls", "研修征集"),
@@ -91,8 +101,16 @@ MENUS: dict[Role, tuple[tuple[str, str], ...]] = {
         ("center.hs_funding_checks", "研修项目抽查与审计"),
         ("center.hs_hosts", "承办单位"),
         ("center.accounts", "账号与登录"),
+        ("center.audit_firms", "第三方机构"),
+        ("center.audit_grants", "审计授权"),
+        ("center.audit_results", "审计结论"),
+        ("center.evaluations", "绩效评价"),
+        ("center.evaluation_indicators", "评价指标"),
+        ("center.audit_log", "操作日志"),
+        ("center.jobs", "后台任务"),
     ),
     Role.EXPERT: (("expert.home", "评审任务"),),
+    Role.AUDITOR: (("auditor.home", "审计项目"), ("auditor.jobs", "后台任务")),
     Role.HOST: (
         ("host.home", "单位首页"),
         ("host.hs_open_calls", "研修项目征集"),

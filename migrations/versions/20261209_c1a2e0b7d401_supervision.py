@@ -83,6 +83,8 @@ def upgrade():
     )
     with op.batch_alter_table('inspection_photo', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_inspection_photo_inspection_id'), ['inspection_id'], unique=False)
+    # AP-V1: inspection photos are documents of their own kind.
+    _document_kinds(_DOCUMENT_KINDS + ("inspection_photo",))
 
     op.create_table('summons',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -180,6 +182,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_inspection_photo_inspection_id'))
 
     op.drop_table('inspection_photo')
+    _document_kinds(_DOCUMENT_KINDS)
     with op.batch_alter_table('inspection_sample_item', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_inspection_sample_item_sample_id'))
         batch_op.drop_index(batch_op.f('ix_inspection_sample_item_programme_id'))
@@ -199,3 +202,16 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_inspection_sample_district_code'))
 
     op.drop_table('inspection_sample')
+
+
+# --- AP-V1: the document kind of inspection photos (a CHECK constraint on document.kind) ---
+_DOCUMENT_KINDS = ("business_licence", "school_licence", "cooperation_agreement",
+                   "entrustment_agreement", "session_evidence", "training_agreement",
+                   "hs_work_summary", "hs_project_summary")
+
+
+def _document_kinds(kinds):
+    allowed = "kind IN (" + ", ".join(f"'{k}'" for k in kinds) + ")"
+    with op.batch_alter_table("document", schema=None) as batch_op:
+        batch_op.drop_constraint(op.f("ck_document_documentkind"), type_="check")
+        batch_op.create_check_constraint(op.f("ck_document_documentkind"), allowed)

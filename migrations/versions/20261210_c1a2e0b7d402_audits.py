@@ -100,8 +100,18 @@ def upgrade():
     with op.batch_alter_table('evaluation_score', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_evaluation_score_evaluation_id'), ['evaluation_id'], unique=False)
 
+    _checks(NEW_CHECKS)
+    # AP-V4: the centre's default indicator list (a setting it edits afterwards).
+    indicator = sa.table('evaluation_indicator', sa.column('code', sa.String),
+                         sa.column('name', sa.String), sa.column('max_score', sa.Integer),
+                         sa.column('position', sa.Integer), sa.column('active', sa.Boolean))
+    op.bulk_insert(indicator, [
+        {"code": code, "name": name, "max_score": score, "position": i, "active": True}
+        for i, (code, name, score) in enumerate(DEFAULT_INDICATORS, start=1)])
+
 
 def downgrade():
+    _checks(OLD_CHECKS)
     with op.batch_alter_table('audit_grant', schema=None) as batch_op:
         batch_op.drop_index('ix_audit_grant_firm_open')
 
@@ -117,3 +127,47 @@ def downgrade():
     op.drop_table('evaluation')
     op.drop_table('audit_result')
     op.drop_table('evaluation_indicator')
+
+
+# The indicator list the centre starts from (AP-V4), 100 points in all.
+DEFAULT_INDICATORS = (
+    ("E1", "组织管理（领导重视、制度健全、专人负责）", 15),
+    ("E2", "培训实施（计划执行、课程与学时落实）", 25),
+    ("E3", "双导师带徒（企业导师与院校教师履职）", 15),
+    ("E4", "学籍与考勤管理（实名签到、异动及时）", 15),
+    ("E5", "培训成效（考核合格率、取得证书情况）", 20),
+    ("E6", "资金使用（补贴申领规范、专款专用）", 10),
+)
+
+
+def _in(column, *values):
+    return f"{column} IN (" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
+# The auditor role and the audit firm kind (issue 14): an auditor belongs to its firm.
+_ROLES = ("enterprise", "institution", "district", "center", "trainee", "expert", "host")
+OLD_CHECKS = {
+    "organisation": {"ck_organisation_orgkind": _in("kind", "enterprise", "institution", "host")},
+    "user": {
+        "ck_user_role": _in("role", *_ROLES),
+        "ck_user_org_user_has_org":
+            "role NOT IN ('enterprise', 'institution', 'host') OR org_id IS NOT NULL",
+    },
+}
+NEW_CHECKS = {
+    "organisation": {"ck_organisation_orgkind":
+                     _in("kind", "enterprise", "institution", "host", "audit_firm")},
+    "user": {
+        "ck_user_role": _in("role", *_ROLES, "auditor"),
+        "ck_user_org_user_has_org":
+            "role NOT IN ('enterprise', 'institution', 'host', 'auditor') OR org_id IS NOT NULL",
+    },
+}
+
+
+def _checks(checks):
+    for table, named in checks.items():
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            for name, sql in named.items():
+                batch_op.drop_constraint(op.f(name), type_="check")
+                batch_op.create_check_constraint(op.f(name), sql)

@@ -28,8 +28,10 @@ def upgrade():
     sa.Column('object_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('read_at', sa.DateTime(), nullable=True),
+    sa.Column('dedupe_key', sa.String(length=80), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_notification_user_id_user')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_notification'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_notification')),
+    sa.UniqueConstraint('user_id', 'dedupe_key', name='uq_notification_user_dedupe')
     )
     with op.batch_alter_table('notification', schema=None) as batch_op:
         batch_op.create_index('ix_notification_user_unread', ['user_id', 'read_at', 'id'], unique=False)

@@ -7,6 +7,7 @@ from portal.navigation import home_url
 
 
 def register_blueprints(app) -> None:
+    from portal.blueprints.auditor import bp as auditor
     from portal.blueprints.auth import bp as auth
     from portal.blueprints.center import bp as center
     from portal.blueprints.checkin import bp as checkin
@@ -19,8 +20,8 @@ def register_blueprints(app) -> None:
     from portal.blueprints.institution import bp as institution
     from portal.blueprints.public import bp as public
 
-    for bp in (auth, enterprise, institution, district, center, checkin, expert, host, files,
-               public, health):
+    for bp in (auth, enterprise, institution, district, center, checkin, expert, host, auditor,
+               files, public, health):
         app.register_blueprint(bp)
 
     @app.get("/")

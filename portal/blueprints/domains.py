@@ -32,6 +32,18 @@ from portal.money import claim_pages, payment_pages
 from portal.money.ledger import pages as ledger_pages
 from portal.orgs import access as _orgs_access  # noqa: F401
 from portal.orgs import pages as orgs
+from portal.reports.audit_log import pages as audit_log_pages
+from portal.reports.dashboards import pages as dashboard_pages
+from portal.reports.jobs import pages as jobs_pages
+from portal.reports.notifications import pages as notifications
+from portal.reports.notifications import services as notification_services
+from portal.supervision.audits import auditor_pages as audit_auditor_pages
+from portal.supervision.audits import centre_pages as audit_centre_pages
+from portal.supervision.audits import evidence_pages as audit_evidence_pages
+from portal.supervision.escalation import pages as escalation_pages
+from portal.supervision.escalation import record as escalation_record
+from portal.supervision.evaluations import pages as evaluation_pages
+from portal.supervision.inspections import pages as inspections
 from portal.web.routes import RouteTable, bind_table
 
 DOMAIN_ROUTES: tuple[RouteTable, ...] = (
@@ -56,6 +68,16 @@ DOMAIN_ROUTES: tuple[RouteTable, ...] = (
     hs_rosters.ROUTES,
     hs_delivery.ROUTES,
     hs_funding.ROUTES,
+    inspections.ROUTES,
+    audit_centre_pages.ROUTES,
+    audit_auditor_pages.ROUTES,
+    audit_evidence_pages.ROUTES,
+    evaluation_pages.ROUTES,
+    escalation_pages.ROUTES,
+    dashboard_pages.ROUTES,
+    audit_log_pages.ROUTES,
+    jobs_pages.ROUTES,
+    notifications.ROUTES,
 )
 
 
@@ -65,6 +87,12 @@ TEMPLATE_GLOBALS = {
     # AP-V2: the district's suspend / lift buttons on a programme's page.
     "may_suspend": lambda p: suspension.may_suspend(current_user, p),
     "may_lift": lambda p: suspension.may_lift(current_user, p),
+    "suspension_deadline": lambda: suspension.default_deadline().isoformat(),
+    # AP-V2, AP-V3: a programme's 监督记录 and an organisation's fraud record (staff only).
+    "supervision_record": lambda p: escalation_record.programme_record(current_user, p),
+    "fraud_record": lambda org_id: escalation_record.org_fraud_cases(current_user, org_id),
+    # Issue 14: the header's unread-notification badge (one indexed count, none when anonymous).
+    "notification_badge": lambda: notification_services.badge(current_user),
 }
 
 

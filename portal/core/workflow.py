@@ -14,7 +14,7 @@ from typing import Literal
 import sqlalchemy as sa
 
 from portal import rules
-from portal.core import audit, revisions
+from portal.core import audit, notify, revisions
 from portal.core.access import can
 from portal.core.errors import NotAllowed, ServiceError, StateConflict
 from portal.extensions import db
@@ -124,6 +124,9 @@ class Workflow:
         guarded_update(obj, self.state_column, from_state, changes, t.conflict)
         audit.record(actor, self.object_type, obj.id, t.audit_action,
                      from_state=from_state, to_state=t.target, comment=comment)
+        # C-AUD / issue 14: the owner hears of a decision in the decision's transaction.
+        notify.decision_notice(self.object_type, obj, t.audit_action, comment,
+                               step=notify.STEPS.get(str(t.action).split("_")[0], ""))
         if str(t.target) == revisions.RETURNED:
             revisions.take(self.object_type, obj, pointed)
         db.session.flush()

@@ -18,6 +18,7 @@ class DocumentKind(StrEnum):
     TRAINING_AGREEMENT = "training_agreement"  # 企业新型学徒培训协议 (AP-A1)
     HS_WORK_SUMMARY = "hs_work_summary"  # 学员研修工作总结 (HS-P5)
     HS_PROJECT_SUMMARY = "hs_project_summary"  # 研修培训工作总结 (HS-W8)
+    INSPECTION_PHOTO = "inspection_photo"  # 监督检查现场照片 (AP-V1)
 
     @property
     def label(self) -> str:
@@ -33,6 +34,7 @@ DOCUMENT_KIND_LABELS = {
     DocumentKind.TRAINING_AGREEMENT: "企业新型学徒培训协议",
     DocumentKind.HS_WORK_SUMMARY: "学员研修工作总结",
     DocumentKind.HS_PROJECT_SUMMARY: "研修培训工作总结",
+    DocumentKind.INSPECTION_PHOTO: "监督检查现场照片",
 }
 
 

@@ -14,10 +14,12 @@ class OrgKind(StrEnum):
     ENTERPRISE = "enterprise"
     INSTITUTION = "institution"
     HOST = "host"  # a high-skill host that is neither (university, research institute; HS-H1)
+    AUDIT_FIRM = "audit_firm"  # 第三方机构 the centre commissions (AP-V4, HS-W10)
 
     @property
     def label(self) -> str:
-        return {"enterprise": "企业", "institution": "培训机构", "host": "承办单位"}[self.value]
+        return {"enterprise": "企业", "institution": "培训机构", "host": "承办单位",
+                "audit_firm": "第三方机构"}[self.value]
 
 
 institution_occupation = sa.Table(

@@ -18,6 +18,7 @@ class Role(StrEnum):
     TRAINEE = "trainee"
     EXPERT = "expert"
     HOST = "host"  # 承办单位 of the high-skill programme that is not an enterprise/institution
+    AUDITOR = "auditor"  # 第三方审计机构 (AP-V4, HS-W10): read-only, granted scopes only
 
     @property
     def label(self) -> str:
@@ -32,6 +33,7 @@ ROLE_LABELS = {
     Role.TRAINEE: "学员",
     Role.EXPERT: "评审专家",
     Role.HOST: "承办单位",
+    Role.AUDITOR: "第三方审计机构",
 }
 
 
@@ -42,7 +44,7 @@ class User(UserMixin, TimestampMixin, Base):
             "role != 'district' OR district_code IS NOT NULL", name="district_has_district"
         ),
         sa.CheckConstraint(
-            "role NOT IN ('enterprise', 'institution', 'host') OR org_id IS NOT NULL",
+            "role NOT IN ('enterprise', 'institution', 'host', 'auditor') OR org_id IS NOT NULL",
             name="org_user_has_org",
         ),
     )
@@ -103,10 +105,15 @@ class LoginThrottle(Base):
 
 class Notification(Base):
     """A message in a user's portal inbox (issue 14): written by the service call that changed
-    the state, in the same transaction; `link` is the record's path inside the portal."""
+    the state, in the same transaction; `link` is the record's path inside the portal.
+    `dedupe_key` makes a reminder (the daily deadline sweep) land once per user: unique per
+    user where set (NULLs never clash, so ordinary messages need none)."""
 
     __tablename__ = "notification"
-    __table_args__ = (sa.Index("ix_notification_user_unread", "user_id", "read_at", "id"),)
+    __table_args__ = (
+        sa.Index("ix_notification_user_unread", "user_id", "read_at", "id"),
+        sa.UniqueConstraint("user_id", "dedupe_key", name="uq_notification_user_dedupe"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
@@ -118,3 +125,4 @@ class Notification(Base):
     object_id: Mapped[int | None]
     created_at: Mapped[datetime]
     read_at: Mapped[datetime | None]
+    dedupe_key: Mapped[str | None] = mapped_column(sa.String(80))

@@ -18,7 +18,7 @@ from portal import rules
 from portal.apprenticeship.programmes.suspension import NOT_CLAIMING, refuse_claim_if_suspended
 from portal.catalogue.parameters import parameters_on
 from portal.clock import today
-from portal.core import audit
+from portal.core import audit, notify
 from portal.core.access import can
 from portal.core.errors import NotAllowed, ServiceError
 from portal.core.workflow import Decision, decision_action
@@ -253,3 +253,8 @@ def _settle_final(actor, claim: Claim, day: date) -> None:
         db.session.flush()
         audit.record(actor, RECOVERY_OBJECT, recovery.id, "open", to_state="open",
                      comment=f"{claim.number}：追回{recovery.amount}元，{due_on}前")
+        # Issue 14 item 9: the enterprise hears of the order in the settling transaction.
+        notify.notify(notify.org_users(claim.enterprise_id), "recovery",
+                      f"补贴追回：请于 {due_on} 前缴回 {recovery.amount} 元",
+                      body=f"补贴申请 {claim.number} 结算多拨部分", object_type=RECOVERY_OBJECT,
+                      object_id=recovery.id)

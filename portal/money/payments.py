@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from portal import rules
 from portal.clock import today
-from portal.core import audit
+from portal.core import audit, notify
 from portal.core.errors import ServiceError
 from portal.extensions import db
 from portal.models import (
@@ -130,6 +130,11 @@ def record_payment(actor, claim: Claim, paid_on: date | None, voucher_no: str) -
     sources = "；".join(f"{p.source.label}{p.amount}元" for p in plan.parts) or "无需列支"
     audit.record(actor, OBJECT_TYPE, payment.id, "pay", to_state="paid",
                  comment=f"{claim.number} 拨付{plan.amount}元（{sources}），凭证号 {voucher_no}")
+    # Issue 14 item 9: the payee hears of the payment in the payment's transaction.
+    notify.notify(notify.org_users(claim.enterprise_id), "payment",
+                  f"补贴申请 {claim.number} 已拨付 {plan.amount} 元",
+                  body=f"拨付日期 {paid_on}，凭证号 {voucher_no}", object_type="claim",
+                  object_id=claim.id)
     db.session.flush()
     if claim.kind == ClaimKind.FINAL:
         closing.close_if_done(claim.programme_id, paid_on, actor=actor)

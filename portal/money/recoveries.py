@@ -4,13 +4,14 @@
 recorded at once can never take it past the amount; the last one settles the order.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 
 from portal import rules
+from portal.catalogue.parameters import parameters_on
 from portal.clock import today
-from portal.core import audit
+from portal.core import audit, notify
 from portal.core.access import can
 from portal.core.errors import NotAllowed, ServiceError, StateConflict
 from portal.extensions import db
@@ -66,6 +67,7 @@ def record_repayment(actor, recovery: Recovery, amount: int, paid_on: date | Non
     audit.record(actor, OBJECT_TYPE, recovery.id, "repay",
                  comment=f"还款{amount}元（凭证号 {voucher_no}），已追回{recovery.repaid}元，"
                          f"待追回{recovery.outstanding}元")
+    announce(recovery, f"补贴追回：已登记还款 {amount} 元，待追回 {recovery.outstanding} 元")
     if recovery.outstanding == 0:
         _settle(actor, recovery)
         if recovery.programme_id is not None:  # a high-skill recovery (HS-$2) closes nothing
@@ -85,6 +87,32 @@ def _settle(actor, recovery: Recovery) -> None:
     if changed == 1:
         audit.record(actor, OBJECT_TYPE, recovery.id, "settle", from_state=RecoveryState.OPEN,
                      to_state=RecoveryState.SETTLED, comment=f"已全额追回{recovery.amount}元")
+
+
+def open_order(actor, *, amount: int, reason: str, enterprise_id: int, district_code: str,
+               day: date, programme_id: int | None = None, hs_proposal_id: int | None = None,
+               comment: str = "") -> Recovery:
+    """AP-V3, HS-$2: a recovery order (追回) of money paid on a programme or a project,
+    through the original channel (the payee repays, the district or centre records it),
+    due after `recovery_due_days` (C-EFF: of `day`). Flushes, never commits."""
+    due_on = day + timedelta(days=rules.param(parameters_on(day), "recovery_due_days"))
+    recovery = Recovery(programme_id=programme_id, hs_proposal_id=hs_proposal_id,
+                        reason=reason, enterprise_id=enterprise_id,
+                        district_code=district_code, amount=amount, due_on=due_on,
+                        state=RecoveryState.OPEN)
+    db.session.add(recovery)
+    db.session.flush()
+    audit.record(actor, OBJECT_TYPE, recovery.id, "open", to_state="open",
+                 comment=f"{comment or f'追回{amount}元'}，{due_on}前：{reason[:200]}")
+    announce(recovery, f"补贴追回：请于 {due_on} 前缴回 {amount} 元", reason[:500])
+    return recovery
+
+
+def announce(recovery: Recovery, title: str, body: str = "") -> None:
+    """Issue 14 item 9: the payee hears of its recovery order and of each repayment, in the
+    same transaction as the change."""
+    notify.notify(notify.org_users(recovery.enterprise_id), "recovery", title, body=body,
+                  object_type=OBJECT_TYPE, object_id=recovery.id)
 
 
 def overdue(recovery: Recovery, day: date | None = None) -> bool:

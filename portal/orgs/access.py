@@ -11,6 +11,8 @@ from portal.core.access import in_district, register
 from portal.models import (
     ClassSession,
     Document,
+    Inspection,
+    InspectionPhoto,
     Organisation,
     OrgKind,
     Programme,
@@ -43,6 +45,9 @@ def _attachments() -> sa.Subquery:
         sa.select(TrainingAgreement.document_id, TrainingAgreement.programme_id),
         sa.select(SessionEvidence.document_id, ClassSession.programme_id)
         .join(ClassSession, ClassSession.id == SessionEvidence.session_id),
+        # AP-V1: an inspection's photos go to the inspected programme's parties.
+        sa.select(InspectionPhoto.document_id, Inspection.programme_id)
+        .join(Inspection, Inspection.id == InspectionPhoto.inspection_id),
     ).subquery("attachment")
 
 

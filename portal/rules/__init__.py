@@ -4,11 +4,16 @@ Every date and fact is an argument; parameters come in as a merged ``params`` ma
 """
 
 from .apprenticeship import (
+    APPRENTICE_TARGET,
+    APPRENTICE_TARGET_YEARS,
     DELIVERY_MODES,
     ENTERPRISE_SIZES,
     HIRE_TYPES,
     INSTITUTION_TYPES,
+    alert_cross_multipliers,
+    alert_factors,
     apprentice_eligibility_problems,
+    apprentice_target_progress,
     attendance_rate_pct,
     attrition_rate_pct,
     contract_covers_one_year,
@@ -33,7 +38,12 @@ from .apprenticeship import (
     wage_problems,
 )
 from .assessment import (
+    EVALUATION_BANDS,
+    EVALUATION_FAIL,
     VOCATIONAL_TYPES,
+    evaluation_conclusion,
+    evaluation_score_problems,
+    evaluation_veto,
     joint_verdict,
     may_assess,
     verdicts_disagree,
@@ -60,7 +70,14 @@ from .high_skill import (
     hs_trainee_problems,
     hs_year_problems,
 )
-from .holds import Hold, prepayment_hold, remainder_hold
+from .holds import (
+    RECTIFICATION_DAYS_DEFAULT,
+    Hold,
+    prepayment_hold,
+    rectification_deadline_problem,
+    remainder_hold,
+    suspension_text,
+)
 from .identifiers import (
     is_valid_credit_code,
     is_valid_mobile,
@@ -160,6 +177,11 @@ __all__ = [
     "attendance_rate_pct",
     "attrition_rate_pct",
     "programme_alerts",
+    "alert_cross_multipliers",
+    "alert_factors",
+    "APPRENTICE_TARGET",
+    "APPRENTICE_TARGET_YEARS",
+    "apprentice_target_progress",
     # subsidy
     "subsidy_rate_pct",
     "FUNDING_SOURCES",
@@ -168,6 +190,10 @@ __all__ = [
     "Hold",
     "prepayment_hold",
     "remainder_hold",
+    # AP-V2 suspension and rectification (issue 14)
+    "RECTIFICATION_DAYS_DEFAULT",
+    "rectification_deadline_problem",
+    "suspension_text",
     "subsidy_forecast",
     "status_money_effect",
     # typed amounts and recovery deadlines (C-MONEY, AP-$4)
@@ -181,6 +207,12 @@ __all__ = [
     "joint_verdict",
     "verdicts_disagree",
     "vocational_certificate_problems",
+    # performance evaluation (AP-V4)
+    "EVALUATION_BANDS",
+    "EVALUATION_FAIL",
+    "evaluation_conclusion",
+    "evaluation_veto",
+    "evaluation_score_problems",
     # check-in (AP-P1)
     "RADIUS_MIN_M",
     "RADIUS_MAX_M",

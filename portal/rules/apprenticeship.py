@@ -351,3 +351,37 @@ def programme_alerts(
         params, "attrition_alert_above_pct"
     )
     return ["AP-P4"] if low_attendance or high_attrition else []
+
+
+def alert_cross_multipliers(params: Mapping[str, int] | None = None) -> tuple[int, int]:
+    """AP-P4 for a database: `programme_alerts` on the half-up percentages, in integers.
+
+    With (a, b) returned: attendance alerts iff 200·attended < a·expected (expected > 0),
+    attrition alerts iff 200·withdrawn ≥ b·enrolled (enrolled > 0). Half up, the percentage
+    is ⌊(200·p + w) / 2w⌋, so "below T" is 200·p < (2T − 1)·w and "above T" is
+    200·p ≥ (2T + 1)·w: the same answers, without a second copy of the rounding in SQL.
+    """
+    return alert_factors(param(params, "attendance_alert_below_pct"),
+                         param(params, "attrition_alert_above_pct"))
+
+
+def alert_factors(below, above):
+    """AP-P4: (a, b) of `alert_cross_multipliers` from the two thresholds; plain arithmetic,
+    so the thresholds may be numbers or a database's expressions for the values in force."""
+    return 2 * below - 1, 2 * above + 1
+
+
+# AP-T1: the 14th Five-Year Plan period of APPRENTICE_TARGET (3万人次, established enrolments).
+APPRENTICE_TARGET_YEARS = (2021, 2025)
+
+
+def apprentice_target_progress(established_by_year: Mapping[int, int]) -> tuple[int, int, int]:
+    """AP-T1: (counted, target, percent) toward 30,000 apprentice-times (人次) in 2021–2025.
+
+    `established_by_year` maps the year an enrolment's student record was established to the
+    number of such enrolments: an apprentice enrolled twice counts twice (人次, not people);
+    years outside the plan period do not count. The percent is whole, rounded down, at most 100.
+    """
+    first, last = APPRENTICE_TARGET_YEARS
+    counted = sum(n for year, n in established_by_year.items() if first <= year <= last)
+    return counted, APPRENTICE_TARGET, min(100, counted * 100 // APPRENTICE_TARGET)

@@ -367,3 +367,14 @@ def hs_funding_headcount(roster_size: int, listed_size: int, *,
     ``hs_funding_on_roster`` = 0) the filed trainee list, as RULES.md leaves to the centre."""
     require_non_negative(roster_size=roster_size, listed_size=listed_size)
     return roster_size if param(params, "hs_funding_on_roster") else listed_size
+
+
+def hs_list_filing_deadline(starts_on: date) -> date:
+    """HS-W4: last day for filing the trainee list and plan (a week before the start)."""
+    return starts_on - timedelta(days=HS_LIST_FILING_LEAD_DAYS)
+
+
+def hs_list_filing_watch_cutoff(today: date) -> date:
+    """HS-W4: unfiled projects starting on or before this day have their list filing due
+    within 7 days or overdue (deadline = start − 7 ≤ today + 7)."""
+    return today + timedelta(days=HS_FILING_WARNING_DAYS + HS_LIST_FILING_LEAD_DAYS)

@@ -7,7 +7,7 @@ answer names the rule that holds the money, in plain Chinese.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from .subsidy import NO_CERTIFICATE_RATE_PCT, subsidy_rate_pct
 
@@ -51,20 +51,56 @@ def _claim_hold(which: str, claim_state: str, paid_on: date | None, claim_payabl
     return Hold(f"claim_{claim_state}", "AP-W3", f"{_REVIEW_STEPS[claim_state]}（{which}）")
 
 
+# --- AP-V2: suspension (停训) and its rectification order (整改) ----------------------------
+
+RECTIFICATION_DAYS_DEFAULT = 30
+"""AP-V2: the rectification deadline a district's suspension form proposes (days after
+the order); the district may set any deadline not before the order's date."""
+
+
+def rectification_deadline_problem(ordered_on: date, deadline: date | None) -> str | None:
+    """AP-V2: a rectification order (整改) needs a deadline on or after its own date."""
+    if deadline is None:
+        return "停训整改须规定整改期限（规则 AP-V2）"
+    if deadline < ordered_on:
+        return "整改期限不能早于决定停训的日期（规则 AP-V2）"
+    return None
+
+
+# AP-V2 on the worklists (issue 14 item 10): open orders due within this many days or past.
+RECTIFICATION_WARNING_DAYS = 7
+
+
+def rectification_watch_cutoff(today: date) -> date:
+    """AP-V2: open rectification orders whose deadline is on or before this day are shown
+    as due (within 7 days) or overdue."""
+    return today + timedelta(days=RECTIFICATION_WARNING_DAYS)
+
+
+def suspension_text(suspended_on: date | None, rectify_by: date | None = None) -> str:
+    """AP-V2: the suspension a held payment names: since when, and the rectification
+    deadline when an order is open."""
+    since = f"自 {suspended_on.isoformat()} 起" if suspended_on else ""
+    until = f"（整改期限 {rectify_by.isoformat()}）" if rectify_by else ""
+    return f"培训项目{since}停训整改中{until}，停训期间不得申领补贴"
+
+
 def prepayment_hold(*, established: bool, programme_suspended: bool, claim_state: str | None,
                     paid_on: date | None = None, claim_payable: int = 0,
-                    fund_remaining: int | None = None) -> Hold:
+                    fund_remaining: int | None = None, suspended_on: date | None = None,
+                    rectify_by: date | None = None) -> Hold:
     """AP-$4, AP-W3, AP-$5, AP-V2: the status of the prepayment (预拨) of one apprentice.
 
     `claim_state` is the state of the first claim holding the apprentice (None: not claimed);
-    `fund_remaining` is what is left in this year's funds (None: not known).
+    `fund_remaining` is what is left in this year's funds (None: not known);
+    `suspended_on` / `rectify_by` name the suspension holding the money (AP-V2).
     """
     if claim_state == "paid":
         return _claim_hold(_FIRST, claim_state, paid_on, claim_payable, fund_remaining)
     if not established:
         return Hold("not_established", "AP-W2", "学籍尚未建立，不能申请预拨补贴")
     if programme_suspended:
-        return Hold("programme_suspended", "AP-V2", "培训项目停训整改中，停训期间不得申领补贴")
+        return Hold("programme_suspended", "AP-V2", suspension_text(suspended_on, rectify_by))
     if claim_state is None:
         return Hold("not_claimed", "AP-W3", "尚未申请首次补贴（预拨）")
     return _claim_hold(_FIRST, claim_state, paid_on, claim_payable, fund_remaining)
@@ -75,7 +111,8 @@ def remainder_hold(*, enrolment_state: str, programme_suspended: bool, urgent: b
                    institution_verdict: str | None, has_certificate: bool,
                    claim_state: str | None = None, paid_on: date | None = None,
                    claim_payable: int = 0, fund_remaining: int | None = None,
-                   recovery_state: str | None = None, recovery_outstanding: int = 0) -> Hold:
+                   recovery_state: str | None = None, recovery_outstanding: int = 0,
+                   suspended_on: date | None = None, rectify_by: date | None = None) -> Hold:
     """AP-S1, AP-S2, AP-$3, AP-$4, AP-$5, AP-V2, AP-W3: the status of the remainder (剩余补贴).
 
     Verdicts are "passed" / "failed" (None: not given yet); `enrolment_state` is the value of
@@ -88,7 +125,7 @@ def remainder_hold(*, enrolment_state: str, programme_suspended: bool, urgent: b
     if claim_state == "paid":
         return _claim_hold(_FINAL, claim_state, paid_on, claim_payable, fund_remaining)
     if programme_suspended:
-        return Hold("programme_suspended", "AP-V2", "培训项目停训整改中，停训期间不得申领补贴")
+        return Hold("programme_suspended", "AP-V2", suspension_text(suspended_on, rectify_by))
     if claim_state is not None:
         return _claim_hold(_FINAL, claim_state, paid_on, claim_payable, fund_remaining)
     if enrolment_state in ("withdrawn", "transferred"):

@@ -82,6 +82,9 @@ ACTION_LABELS = {
     "check_in": "签到",
     "add_evidence": "上传培训影像",
     "location_check": "位置核验",
+    # Inspections (AP-V1)
+    "draw_sample": "抽取检查样本",
+    "record_inspection": "登记检查结果",
     "status_change_not_applied": "学籍异动未能生效",
 }
 

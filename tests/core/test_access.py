@@ -13,6 +13,7 @@ ROLE_PREFIXES = {
     "checkin": Role.TRAINEE,
     "expert": Role.EXPERT,
     "host": Role.HOST,
+    "auditor": Role.AUDITOR,
 }
 
 
@@ -27,6 +28,8 @@ def _role_get_urls(app):
 def _user_for(role: Role):
     if role in (Role.ENTERPRISE, Role.INSTITUTION, Role.HOST):
         return make_org_user(OrgKind(role.value))
+    if role == Role.AUDITOR:  # an auditor belongs to its audit firm
+        return make_user(role, org=make_org(OrgKind.AUDIT_FIRM, state=ReviewState.APPROVED))
     return make_user(role, district="110105")
 
 

@@ -65,6 +65,19 @@ PAGES = [
 ]
 
 
+# Issue 14: every full page's header shows the user's unread notifications, one indexed
+# count (core.notify.unread_count); an htmx fragment renders no header.
+BADGE = 1
+
+
+def _with_badge(ceiling):
+    return (lambda: ceiling() + BADGE) if callable(ceiling) else ceiling + BADGE
+
+
+PAGES = [(role, url, ceiling if url.startswith("hx:") else _with_badge(ceiling))
+         for role, url, ceiling in PAGES]
+
+
 @pytest.fixture
 def world(app):
     return build()

@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from portal import rules
 from portal.apprenticeship.enrolment import checks
 from portal.apprenticeship.enrolment import services as svc
+from portal.apprenticeship.programmes.suspension import refuse_enrolment_if_suspended
 from portal.clock import today
 from portal.core import audit, spreadsheets
 from portal.core.errors import ServiceError
@@ -240,6 +241,7 @@ def check_rows(programme: Programme, cells: list[tuple[int, tuple]],
 def apply(actor, programme: Programme, data: bytes, *, day: date | None = None) -> int:
     """Re-check the stored sheet, then submit every row at once: all seats or none."""
     svc.require_register(actor, programme)
+    refuse_enrolment_if_suspended(programme)  # AP-V2: a suspended programme enrols no one
     checked = preview(programme, data, day=day)
     if not checked.ok:
         problems = checked.sheet_errors + [e for row in checked.rows for e in row.errors]

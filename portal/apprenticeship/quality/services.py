@@ -11,11 +11,11 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from portal import rules
-from portal.apprenticeship.training.attendance import attendance_counts
+from portal.apprenticeship.training.attendance import attendance_count_select, attendance_counts
 from portal.apprenticeship.training.leave import today
-from portal.catalogue.parameters import parameters_on
+from portal.catalogue.parameters import parameter_in_force, parameters_on
 from portal.extensions import db
-from portal.models import Enrolment, EnrolmentState
+from portal.models import Enrolment, EnrolmentState, Programme
 
 # AP-P4 流失率 = withdrawn ÷ enrolled: "enrolled" counts every enrolment whose student
 # record was ever established (a draft, a pending or a refused registration never was).
@@ -90,3 +90,31 @@ def programme_rates(programme_ids: Iterable[int],
     attendance = attendance_counts(ids)
     attrition = attrition_counts(ids)
     return {i: rates_from(i, *attendance[i], *attrition[i], params=params) for i in ids}
+
+
+def alert_count_select(programmes: sa.Select, oldest, day=None) -> sa.Select:
+    """AP-P4 on the worklist (issue 14 item 10): ONE statement counting the programmes of
+    `programmes` (a select of Programme rows, the caller's scope) whose rates raise an
+    alert, with min(`oldest`); the same programmes as `programme_rates(...)[id].alert`,
+    through rules.alert_factors on the thresholds in force (no second copy of the
+    rounding, no separate parameter query)."""
+    day = day or today()
+    attendance_factor, attrition_factor = rules.alert_factors(
+        parameter_in_force("attendance_alert_below_pct", day),
+        parameter_in_force("attrition_alert_above_pct", day))
+    ids = programmes.with_only_columns(Programme.id).correlate(None).scalar_subquery()
+    attendance = attendance_count_select(ids).subquery("attendance")
+    withdrawn = sa.func.sum(sa.case((Enrolment.state == EnrolmentState.WITHDRAWN, 1), else_=0))
+    attrition = (sa.select(Enrolment.programme_id, withdrawn.label("withdrawn"),
+                           sa.func.count().label("enrolled"))
+                 .where(Enrolment.programme_id.in_(ids),
+                        Enrolment.state.in_(ESTABLISHED_STATES))
+                 .group_by(Enrolment.programme_id).subquery("attrition"))
+    alert = sa.or_(
+        sa.and_(attendance.c.expected > 0,
+                200 * attendance.c.attended < attendance_factor * attendance.c.expected),
+        sa.and_(attrition.c.enrolled > 0,
+                200 * attrition.c.withdrawn >= attrition_factor * attrition.c.enrolled))
+    return (programmes.outerjoin(attendance, attendance.c.programme_id == Programme.id)
+            .outerjoin(attrition, attrition.c.programme_id == Programme.id)
+            .where(alert).with_only_columns(sa.func.count(), sa.func.min(oldest)))

@@ -29,6 +29,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.expression import FunctionElement
 
 from portal import rules
+from portal.apprenticeship.programmes.suspension import refuse_session_if_suspended
 from portal.apprenticeship.training.access import class_sessions_for
 from portal.clock import beijing_day, beijing_day_bounds, utc_naive
 from portal.core import audit
@@ -164,6 +165,7 @@ def open_session(actor, programme: Programme, title: str, starts_at: datetime,
     """Open a class session of an approved programme; `starts_at` is naive UTC."""
     if not can(actor, "open_session", programme):
         raise NotAllowed("只有承担培训的企业或培训机构可以为已通过审核的项目开设课堂")
+    refuse_session_if_suspended(programme)  # AP-V2: a suspended programme opens no session
     title = (title or "").strip()
     if not title or len(title) > TITLE_MAX:
         raise ServiceError(f"请填写课堂名称（不超过{TITLE_MAX}字）")
@@ -459,6 +461,23 @@ def expected_count(session: ClassSession) -> int:
     ) or 0
 
 
+def attendance_count_select(programme_ids) -> sa.Select:
+    """AP-P4: the grouped (programme_id, attended, expected) select behind
+    `attendance_counts`; `programme_ids` a collection or a select of ids, so a caller can
+    aggregate it further in one statement (issue 14's worklist alert)."""
+    return (
+        sa.select(ClassSession.programme_id, sa.func.count(CheckIn.id).label("attended"),
+                  sa.func.count().label("expected"))
+        .select_from(ClassSession)
+        .join(Enrolment, sa.and_(Enrolment.programme_id == ClassSession.programme_id,
+                                 _expected_on(_BeijingDate(ClassSession.starts_at))))
+        .outerjoin(CheckIn, sa.and_(CheckIn.session_id == ClassSession.id,
+                                    CheckIn.enrolment_id == Enrolment.id))
+        .where(ClassSession.programme_id.in_(programme_ids), ClassSession.closed_at.is_not(None))
+        .group_by(ClassSession.programme_id)
+    )
+
+
 def attendance_counts(programme_ids) -> dict[int, tuple[int, int]]:
     """AP-P4: {programme id: (attended, expected)} over the programme's closed sessions.
 
@@ -470,16 +489,7 @@ def attendance_counts(programme_ids) -> dict[int, tuple[int, int]]:
     result = dict.fromkeys(ids, (0, 0))
     if not ids:
         return result
-    rows = db.session.execute(
-        sa.select(ClassSession.programme_id, sa.func.count(CheckIn.id), sa.func.count())
-        .select_from(ClassSession)
-        .join(Enrolment, sa.and_(Enrolment.programme_id == ClassSession.programme_id,
-                                 _expected_on(_BeijingDate(ClassSession.starts_at))))
-        .outerjoin(CheckIn, sa.and_(CheckIn.session_id == ClassSession.id,
-                                    CheckIn.enrolment_id == Enrolment.id))
-        .where(ClassSession.programme_id.in_(ids), ClassSession.closed_at.is_not(None))
-        .group_by(ClassSession.programme_id)
-    ).all()
+    rows = db.session.execute(attendance_count_select(ids)).all()
     for programme_id, attended, expected in rows:
         result[programme_id] = (attended, expected)
     return result

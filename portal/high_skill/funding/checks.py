@@ -6,12 +6,10 @@ payment afterwards) and, when the project was paid, opens a recovery order (追�
 paid amount through the shared recovery service's table.
 """
 
-from datetime import date, timedelta
+from datetime import date
 
 import sqlalchemy as sa
 
-from portal import rules
-from portal.catalogue.parameters import parameters_on
 from portal.clock import today
 from portal.core import audit
 from portal.core.access import can
@@ -27,9 +25,10 @@ from portal.models import (
     Organisation,
     Payment,
     Recovery,
-    RecoveryState,
 )
 from portal.models.base import utcnow
+from portal.money import recoveries
+from portal.supervision.escalation import fraud as fraud_cases
 
 OBJECT_TYPE = "hs_check"
 ORG_OBJECT = "organisation"
@@ -80,6 +79,8 @@ def record_check(actor, proposal: HsProposal, *, kind, result, checked_on: date 
         reason = f"{kind.label}{checked_on}查实弄虚作假（规则 HS-$2）：{findings[:300]}"
         disqualify_host(actor, proposal, reason)
         open_recovery(actor, proposal, reason, day or today())
+        # AP-V3: the organisation's fraud record is one list, programmes and projects alike.
+        fraud_cases.record_hs_case(actor, proposal, findings, checked_on)
     db.session.flush()
     return check
 
@@ -122,14 +123,10 @@ def open_recovery(actor, proposal: HsProposal, reason: str, day: date) -> Recove
     if existing is not None:
         return None
     claim, payment = paid
-    due_on = day + timedelta(days=rules.param(parameters_on(day), "recovery_due_days"))
-    recovery = Recovery(hs_proposal_id=proposal.id, reason=reason,
-                        enterprise_id=claim.enterprise_id, district_code=claim.district_code,
-                        amount=payment.amount, due_on=due_on, state=RecoveryState.OPEN)
-    db.session.add(recovery)
-    db.session.flush()
-    audit.record(actor, RECOVERY_OBJECT, recovery.id, "open", to_state="open",
-                 comment=f"{claim.number}：追回研修经费{recovery.amount}元，{due_on}前（规则 HS-$2）")
+    recovery = recoveries.open_order(
+        actor, amount=payment.amount, reason=reason, enterprise_id=claim.enterprise_id,
+        district_code=claim.district_code, day=day, hs_proposal_id=proposal.id,
+        comment=f"{claim.number}：追回研修经费{payment.amount}元（规则 HS-$2）")
     return recovery
 
 

@@ -41,6 +41,7 @@ def _filters(view: ProposalView) -> dict:
         "state": state if state in {s.value for s in ProposalState} else "",
         "year": year if view.city_wide and year and 2000 <= year <= 2100 else None,
         "call_id": request.args.get("call_id", type=db_int) if view.city_wide else None,
+        "cross_year": request.args.get("cross_year") == "1",  # HS-W6 alert (issue 14)
     }
 
 
@@ -52,6 +53,8 @@ def _filtered(filters: dict) -> sa.Select:
         q = q.where(HsProposal.year == filters["year"])
     if filters["call_id"]:
         q = q.where(HsProposal.call_id == filters["call_id"])
+    if filters["cross_year"]:
+        q = q.where(_worklist.crosses_year())
     return q
 
 

@@ -10,6 +10,14 @@ from portal.models import HsProposal, ProposalState
 from portal.worklist.registry import WorkKind, register
 
 
+def crosses_year() -> sa.ColumnElement[bool]:
+    """HS-W6 (issue 14 item 10): live projects (approved, filed) ending after 31 December of
+    their own year (the case rules.hs_year_problems refuses at submission, should dates
+    move later); the alert and the list's ?cross_year=1 share it."""
+    return sa.and_(HsProposal.state.in_((ProposalState.APPROVED, ProposalState.FILED)),
+                   sa.extract("year", HsProposal.ends_on) > HsProposal.year)
+
+
 def _drafts_aggregate(user) -> sa.Select:
     return (proposals_for(user).where(HsProposal.state == ProposalState.DRAFT)
             .with_only_columns(sa.func.count(), sa.func.min(HsProposal.created_at)))

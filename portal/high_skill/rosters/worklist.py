@@ -3,7 +3,7 @@ projects whose list and plan are not filed yet, the nearest due date first (over
 """
 
 import sqlalchemy as sa
-from flask import url_for
+from flask import request, url_for
 from flask_login import current_user
 
 from portal.clock import today
@@ -12,7 +12,7 @@ from portal.high_skill import HOST_BLUEPRINTS
 from portal.high_skill.rosters import services
 from portal.high_skill.rosters.views import view
 from portal.models import HsProposal, ProposalState
-from portal.rules.high_skill import HS_LIST_FILING_LEAD_DAYS
+from portal.rules.high_skill import HS_LIST_FILING_LEAD_DAYS, hs_list_filing_watch_cutoff
 from portal.web.pagination import paginate
 from portal.web.render import page_or_block
 from portal.worklist.registry import WorkKind, register
@@ -26,9 +26,18 @@ def unfiled(user) -> sa.Select:
                                            HsProposal.filed_version == 0)
 
 
+def due_soon(day) -> sa.ColumnElement[bool]:
+    """HS-W4: of the unfiled lists, those due within 7 days or overdue (issue 14: the
+    worklist alert, this page's ?due=1 and the daily reminder sweep share it)."""
+    return HsProposal.starts_on <= hs_list_filing_watch_cutoff(day)
+
+
 def pending_list():
+    q = unfiled(current_user)
+    if request.args.get("due") == "1":
+        q = q.where(due_soon(today()))
     # The due date is the start minus a fixed week, so ordering by start orders by due date.
-    page = paginate(unfiled(current_user).order_by(HsProposal.starts_on, HsProposal.id))
+    page = paginate(q.order_by(HsProposal.starts_on, HsProposal.id))
     return page_or_block(PENDING_TEMPLATE, "content", page=page, view=view(), today=today(),
                          due=services.filing_due, lead_days=HS_LIST_FILING_LEAD_DAYS)
 

@@ -44,11 +44,17 @@ def _bytes(book) -> bytes:
     return out.getvalue()
 
 
-def ledger_xlsx(user, filters: LedgerFilters) -> bytes:
+def ledger_xlsx(user, filters: LedgerFilters, progress=None) -> bytes:
     """Every entry of the filtered ledger, then one total row per kind (from the same SQL
-    aggregate as the page). C-PII: ID numbers masked, written as text cells."""
+    aggregate as the page). C-PII: ID numbers masked, written as text cells.
+
+    `progress(done, total, message)` (core.jobs) is told as rows are written; the rows are
+    read first, so no cursor is open while it writes (SQLite)."""
     book, sheet = _book("补贴台账", LEDGER_HEADER)
-    for r in db.session.execute(ledger_query(user, filters).limit(MAX_ROWS)):
+    rows = db.session.execute(ledger_query(user, filters).limit(MAX_ROWS)).all()
+    for n, r in enumerate(rows, start=1):
+        if progress is not None and n % 200 == 0:
+            progress(n, len(rows), "正在写入台账")
         sheet.append([r.day, EntryKind(r.kind).label, str(r.ref), r.enterprise_name,
                       r.occupation_name, rules.LEVEL_LABELS.get(r.level, r.level),
                       r.apprentice_name or "",
@@ -58,6 +64,8 @@ def ledger_xlsx(user, filters: LedgerFilters) -> bytes:
         sheet.cell(row=row, column=1).number_format = "yyyy-mm-dd"
         for column in (3, 8):
             _text(sheet, row, column)
+    if progress is not None:
+        progress(len(rows), len(rows), "正在保存文件")
     sheet.append([])
     for kind, total in ledger_totals(user, filters).items():
         sheet.append(["合计", EntryKind(kind).label, f"{total['count']} 笔", None, None, None,

@@ -19,6 +19,7 @@ from portal.models import (
     Payment,
     Programme,
     Recovery,
+    Rectification,
     SubsidyAccount,
 )
 
@@ -60,9 +61,12 @@ def holds_for(accounts: list[SubsidyAccount], day: date) -> dict[int, AccountHol
     enrolment_ids = [a.enrolment_id for a in accounts]
     states = dict(db.session.execute(
         sa.select(Enrolment.id, Enrolment.state).where(Enrolment.id.in_(enrolment_ids))).all())
-    suspended = dict(db.session.execute(
-        sa.select(Programme.id, Programme.suspended_on)
-        .where(Programme.id.in_({a.programme_id for a in accounts}))).all())
+    # AP-V2: the suspension (and its open rectification order) a held line names.
+    suspended = {pid: (on, by) for pid, on, by in db.session.execute(
+        sa.select(Programme.id, Programme.suspended_on, Rectification.deadline)
+        .outerjoin(Rectification, sa.and_(Rectification.programme_id == Programme.id,
+                                          Rectification.lifted_on.is_(None)))
+        .where(Programme.id.in_({a.programme_id for a in accounts}))).all()}
     assessed = {row.enrolment_id: row for row in db.session.scalars(
         sa.select(Assessment).where(Assessment.enrolment_id.in_(enrolment_ids)))}
     recoveries = {e: (str(state), outstanding) for e, state, outstanding in db.session.execute(
@@ -73,7 +77,8 @@ def holds_for(accounts: list[SubsidyAccount], day: date) -> dict[int, AccountHol
     found = {}
     for a in accounts:
         state = EnrolmentState(states[a.enrolment_id])
-        stopped = suspended.get(a.programme_id) is not None
+        since, rectify_by = suspended.get(a.programme_id, (None, None))
+        stopped = since is not None
         first = claims.get((a.id, ClaimKind.FIRST.value))
         final = claims.get((a.id, ClaimKind.FINAL.value))
         verdicts = assessed.get(a.enrolment_id)
@@ -82,7 +87,8 @@ def holds_for(accounts: list[SubsidyAccount], day: date) -> dict[int, AccountHol
             prepayment=rules.prepayment_hold(
                 established=state in ESTABLISHED, programme_suspended=stopped,
                 claim_state=first[0] if first else None, paid_on=first[2] if first else None,
-                claim_payable=first[1] if first else 0, fund_remaining=remaining),
+                claim_payable=first[1] if first else 0, fund_remaining=remaining,
+                suspended_on=since, rectify_by=rectify_by),
             remainder=rules.remainder_hold(
                 enrolment_state=state.value, programme_suspended=stopped, urgent=a.urgent,
                 in_assessment_scope=a.in_assessment_scope,
@@ -91,7 +97,8 @@ def holds_for(accounts: list[SubsidyAccount], day: date) -> dict[int, AccountHol
                 has_certificate=bool(verdicts and verdicts.has_vocational_certificate),
                 claim_state=final[0] if final else None, paid_on=final[2] if final else None,
                 claim_payable=final[1] if final else 0, fund_remaining=remaining,
-                recovery_state=recovery[0], recovery_outstanding=recovery[1]),
+                recovery_state=recovery[0], recovery_outstanding=recovery[1],
+                suspended_on=since, rectify_by=rectify_by),
         )
     return found
 

@@ -3,7 +3,7 @@ reason a payment is held (AP-S1, AP-S2, AP-$3..$5, AP-V2), and the enterprise's 
 
 from dataclasses import dataclass
 
-from flask import Response, request
+from flask import Response, redirect, request, url_for
 from flask_login import current_user
 
 from portal.apprenticeship.training.leave import today
@@ -16,10 +16,12 @@ from portal.money.ledger import export as ledger_export
 from portal.money.ledger import forecast as forecast_page
 from portal.money.ledger import sheet as subsidy_sheet
 from portal.money.ledger.holds import holds_for
+from portal.reports.jobs import ledger_export as ledger_export_job
+from portal.web.commit import commit_or_refuse
 from portal.web.districts import all_districts
 from portal.web.pagination import paginate_rows
 from portal.web.render import page_or_block
-from portal.web.routes import GET, RoleView, RouteTable, current_view
+from portal.web.routes import GET, POST, RoleView, RouteTable, current_view
 
 LEDGER_TEMPLATE = "money/ledger.html"
 ACCOUNTS_TEMPLATE = "money/accounts.html"
@@ -79,6 +81,14 @@ def ledger_xlsx():
     return _download(ledger_export.ledger_xlsx(current_user, filters), "ledger.xlsx")
 
 
+def ledger_export_start():
+    """AP-$6: the centre's export (city-wide by default) runs as a background job with a
+    progress bar (issue 14); the user lands on the job's page."""
+    filters = ledger_filters(current_view(VIEWS))
+    done = commit_or_refuse(lambda: ledger_export_job.start(current_user, filters))
+    return redirect(url_for("center.job", job_id=done.value.id))
+
+
 def publicity_xlsx():
     """公示: approved and paid claims of the user's scope (enterprise, occupation, level,
     headcount, amount)."""
@@ -124,5 +134,6 @@ ROUTES: RouteTable = {
         ("/subsidy/forecast", "subsidy_forecast", forecast_page.forecast_page, GET),),
     "institution": _READ,
     "district": _READ,
-    "center": _READ,
+    "center": _READ + (
+        ("/ledger/export-job", "ledger_export_job", ledger_export_start, POST),),
 }
