@@ -68,9 +68,17 @@ def audit() -> None:
     sh(BIN / "pip-audit", "--disable-pip", "--require-hashes", "--requirement", LOCK)
 
 
+def _has_cjk_font() -> bool:
+    """PDFs (certificates, annexes) and screenshots need a Chinese font; chromium alone, once
+    installed by hand, does not bring one."""
+    found = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True,
+                           check=False) if shutil.which("fc-list") else None
+    return bool(found and found.stdout.strip())
+
+
 def ensure_chromium() -> None:
     """Browser tests drive Debian's chromium; Playwright's own download is not reachable."""
-    if shutil.which("chromium"):
+    if shutil.which("chromium") and _has_cjk_font():
         return
     if shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}

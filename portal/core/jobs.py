@@ -65,15 +65,20 @@ _PENDING = "portal.pending_jobs"
 JobFunction = Callable[[dict, Callable[..., None], Path], str]
 _REGISTRY: dict[str, JobFunction] = {}
 _LABELS: dict[str, str] = {}
+_DOWNLOAD_CHECKS: dict[str, Callable] = {}
 
 
-def register(kind: str, function: JobFunction, *, label: str = "") -> None:
+def register(kind: str, function: JobFunction, *, label: str = "",
+             may_download=None) -> None:
     """Make `kind` startable (`label`: its Chinese name in the job list); registering the
-    same kind again (a re-import) replaces it."""
+    same kind again (a re-import) replaces it. `may_download(user, params)`, when given, is
+    asked again at download: access granted when the job started may since have ended."""
     if len(kind) > Job.kind.type.length:
         raise ValueError(f"job kind {kind!r} is longer than the column")
     _REGISTRY[kind] = function
     _LABELS[kind] = label or kind
+    if may_download is not None:
+        _DOWNLOAD_CHECKS[kind] = may_download
 
 
 def registered(kind: str) -> bool:
@@ -96,6 +101,14 @@ def start(user, kind: str, params: dict | None = None) -> Job:
     (a rolled-back request starts nothing). Flushes, never commits."""
     if kind not in _REGISTRY:
         raise ValueError(f"unknown job kind {kind!r}")
+    # The same request again (a double click, a reload, a prefetch) while the first is still
+    # under way joins it instead of queueing the same heavy work twice.
+    running = db.session.scalar(sa.select(Job).where(
+        Job.user_id == user.id, Job.kind == kind, Job.params == params_json(params or {}),
+        Job.state.in_((JobState.QUEUED, JobState.RUNNING))).order_by(Job.created_at.desc())
+        .limit(1))
+    if running is not None:
+        return running
     job = Job(id=secrets.token_hex(16), user_id=user.id, kind=kind,
               params=params_json(params or {}),
               state=JobState.QUEUED, done=0, total=0, message="", result_name="",
@@ -300,9 +313,13 @@ def percent(job: Job) -> int:
     return min(100, job.done * 100 // job.total) if job.total else 0
 
 
-def send_result(job: Job):
-    """The finished job's file as a download (404 if not done or the file is gone)."""
+def send_result(job: Job, user=None):
+    """The finished job's file as a download (404 if not done, the file is gone, or the
+    kind's download check refuses `user`)."""
     if job.state != JobState.DONE or not job.result_stored:
+        abort(404)
+    check = _DOWNLOAD_CHECKS.get(job.kind)
+    if check is not None and not check(user, json.loads(job.params or "{}")):
         abort(404)
     path = jobs_dir() / job.result_stored
     if not path.is_file():

@@ -2,8 +2,8 @@
 evaluation of an enterprise (绩效评价) and its audit veto: AP-V4; the district's inspections
 (视频抽查、现场抽查) and the reproducible sample they are drawn from: AP-V1. Pure."""
 
+import hashlib
 import math
-import random
 from collections.abc import Iterable
 from datetime import date
 from fractions import Fraction
@@ -54,6 +54,10 @@ def vocational_certificate_problems(kind: str | None, level: str | None, number:
         problems.append(("issued_on", "发证日期不能晚于今天（规则 AP-S2）"))
     return problems
 
+
+# AP-V4: the years an audit grant, an audit result or an evaluation may name (the
+# programmes' years, with room both ways; a year outside is a typing error).
+AUDIT_YEARS = range(2015, 2100)
 
 # AP-V4: conclusion bands of a performance evaluation, as a share of the full score
 # (lowest share of the band in per cent, conclusion), best first.
@@ -130,11 +134,14 @@ def sample_size(candidates: int, size: int | None = None, percent: int | None = 
 
 
 def draw_sample(candidate_ids: Iterable[int], seed: int, count: int) -> list[int]:
-    """AP-V1: the reproducible random sample. The candidates are sorted by id first, so the
-    same seed over the same programmes gives the same list, in the same order, whoever draws
-    it and whatever order the database returned them in."""
-    ordered = sorted(set(candidate_ids))
-    return random.Random(seed).sample(ordered, min(count, len(ordered)))
+    """AP-V1: the reproducible random sample: the same seed over the same programmes gives
+    the same list, in the same order, whoever draws it and whatever order the database
+    returned them in. Each candidate's place is the
+    SHA-256 of "seed:id" (not `random`, whose `sample` Python does not promise to keep
+    across versions), so anyone can re-check a draw by hand."""
+    ordered = sorted(set(candidate_ids), key=lambda i: hashlib.sha256(f"{seed}:{i}".encode())
+                     .hexdigest())
+    return ordered[:max(0, count)]
 
 
 def inspection_problems(inspected_on: date | None, today: date, *, problems_found: bool,

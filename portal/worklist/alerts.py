@@ -19,6 +19,8 @@ from portal.high_skill.access import proposals_for
 from portal.high_skill.proposals.worklist import crosses_year
 from portal.high_skill.rosters.worklist import due_soon, unfiled
 from portal.models import HsProposal, Programme, Rectification, ReviewState
+from portal.rules.high_skill import HS_FILING_WARNING_DAYS
+from portal.rules.holds import RECTIFICATION_WARNING_DAYS
 from portal.supervision.escalation.access import rectification_due, rectifications_for
 from portal.worklist.registry import WorkKind, register
 
@@ -39,7 +41,7 @@ QUALITY_ALERTS = register(WorkKind(
 ))
 
 HS_LIST_FILING_DUE = register(WorkKind(
-    "hs-list-filing-due", "研修学员名单备案7天内到期或已逾期", HOST_BLUEPRINTS,
+    "hs-list-filing-due", f"研修学员名单备案{HS_FILING_WARNING_DAYS}天内到期或已逾期", HOST_BLUEPRINTS,
     lambda user: unfiled(user).where(due_soon(clock.today()))
     .with_only_columns(sa.func.count(), sa.func.min(HsProposal.decided_at)),
     lambda user: url_for(f"{user.role}.hs_list_pending", due="1"),
@@ -55,7 +57,7 @@ HS_CROSS_YEAR = register(WorkKind(
 ))
 
 RECTIFICATION_DEADLINES = register(WorkKind(
-    "rectification-deadlines", "整改期限7天内到期或已过期", ("district", "center"),
+    "rectification-deadlines", f"整改期限{RECTIFICATION_WARNING_DAYS}天内到期或已过期", ("district", "center"),
     lambda user: rectifications_for(user).where(rectification_due(clock.today()))
     .with_only_columns(sa.func.count(), sa.func.min(Rectification.created_at)),
     lambda user: url_for(f"{user.role}.rectifications", state="open", due="1"),

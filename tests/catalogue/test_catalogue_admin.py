@@ -19,9 +19,10 @@ from portal.models import (
     CatalogueVersion,
     Occupation,
     OrgKind,
+    ReviewState,
     Role,
 )
-from tests.factories import make_org_user, make_user
+from tests.factories import make_org, make_org_user, make_user
 
 URGENT = CatalogueKind.URGENT
 
@@ -298,6 +299,8 @@ def test_non_centre_roles_get_403(client, login, role):
     turner = occupation("6-18-01-01", "车工")
     if role in (Role.ENTERPRISE, Role.INSTITUTION, Role.HOST):
         login(make_org_user(OrgKind(role.value)))
+    elif role == Role.AUDITOR:  # an auditor belongs to its audit firm
+        login(make_user(role, org=make_org(OrgKind.AUDIT_FIRM, state=ReviewState.APPROVED)))
     else:
         login(make_user(role, district="110105"))
     for method, url in CENTRE_URLS:

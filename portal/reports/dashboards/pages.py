@@ -27,6 +27,7 @@ from portal.models import (
     Programme,
 )
 from portal.reports.dashboards import cache, figures, panels
+from portal.reports.dashboards import filters as report_filters
 from portal.reports.dashboards.filters import STATES, filters_from_request, forced_district
 from portal.web.pagination import paginate_rows
 from portal.web.render import page_or_block
@@ -112,8 +113,7 @@ def enrolment_report():
 def hs_trainee_report():
     """HS-P2: this year's trainees on the projects' lists (the figure against the cap)."""
     raw = request.args.get("year", "")
-    year = int(raw) if raw.isascii() and raw.isdigit() and 2000 <= int(raw) <= 2100 \
-        else today().year
+    year = report_filters._int(raw, 2000, 2100) or today().year
     q = (figures.hs_trainees(year)
          .with_only_columns(HsTrainee.id, HsTrainee.name,
                             HsTrainee.resident_id, HsTrainee.employer_name,

@@ -36,7 +36,7 @@ def jobs_page():
 
 def job_download(job_id: str):
     current_view(VIEWS)
-    return jobs.send_result(jobs.get_own_or_404(current_user, job_id))
+    return jobs.send_result(jobs.get_own_or_404(current_user, job_id), current_user)
 
 
 _JOB = "<string(length=32):job_id>"

@@ -48,4 +48,9 @@ def run(params: dict, progress, out_path: Path) -> str:
     return name
 
 
-jobs.register(KIND, run, label="审计证据包（Excel 压缩包）")
+def may_download(user, params: dict) -> bool:
+    """A package built under a grant stays the grant's: revoked or expired, no download."""
+    return user is not None and may_build(user, EvidenceScope.from_params(params))
+
+
+jobs.register(KIND, run, label="审计证据包（Excel 压缩包）", may_download=may_download)

@@ -10,10 +10,11 @@ from portal.core.errors import NotAllowed, ServiceError, StateConflict
 from portal.extensions import db
 from portal.models import AuditGrant, Organisation, OrgKind, Programme, Role
 from portal.models.base import utcnow
+from portal.rules.assessment import AUDIT_YEARS
 
 OBJECT_TYPE = "audit_grant"
 NOTE_MAX = 200
-YEARS = range(2015, 2100)
+YEARS = AUDIT_YEARS
 
 
 def grant(actor, firm: Organisation, *, programme: Programme | None = None,

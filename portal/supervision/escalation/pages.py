@@ -30,7 +30,7 @@ from portal.supervision.escalation.access import (
     summonses_for,
 )
 from portal.supervision.escalation.forms import FraudForm, NoteForm, SummonsForm
-from portal.supervision.escalation.record import inspections_of
+from portal.supervision.inspections.services import inspections_of
 from portal.web.commit import commit_or_refuse
 from portal.web.converters import db_int_or_none
 from portal.web.pagination import paginate_rows

@@ -10,7 +10,8 @@ import sqlalchemy as sa
 
 from portal.core.access import can
 from portal.extensions import db
-from portal.models import FraudCase, Inspection, Programme, Recovery, Rectification, Role, Summons
+from portal.models import FraudCase, Programme, Recovery, Rectification, Role, Summons
+from portal.supervision.escalation import fraud, summons
 from portal.supervision.escalation.access import (
     fraud_cases_for,
     may_record_fraud,
@@ -37,23 +38,30 @@ def staff(user) -> bool:
     return user.is_authenticated and user.role in (Role.DISTRICT, Role.CENTER)
 
 
+def _counts(pid: int) -> sa.Row:
+    """One statement for the common case of a programme nobody has summoned or suspended."""
+    def count(model, *where):
+        return (sa.select(sa.func.count()).select_from(model)
+                .where(model.programme_id == pid, *where).scalar_subquery())
+    return db.session.execute(sa.select(
+        count(Summons), count(Rectification), count(FraudCase),
+        count(Recovery, Recovery.claim_line_id.is_(None)))).one()
+
+
 def programme_record(user, programme: Programme) -> ProgrammeRecord | None:
     """监督记录 of one programme for its district or the centre (None for anyone else)."""
     if not staff(user) or not can(user, "view", programme):  # C-DIST: own district only
         return None
     pid = programme.id
+    summonses, rectifications, cases, recoveries = _counts(pid)
     return ProgrammeRecord(
-        summonses=list(db.session.scalars(sa.select(Summons).where(Summons.programme_id == pid)
-                                          .order_by(Summons.held_on.desc(), Summons.id.desc()))),
+        summonses=summons.summonses_of(pid) if summonses else [],
         rectifications=list(db.session.scalars(
             sa.select(Rectification).where(Rectification.programme_id == pid)
-            .order_by(Rectification.ordered_on.desc(), Rectification.id.desc()))),
-        fraud_cases=list(db.session.scalars(
-            sa.select(FraudCase).where(FraudCase.programme_id == pid)
-            .order_by(FraudCase.found_on.desc(), FraudCase.id.desc()))),
-        recoveries=list(db.session.scalars(
-            sa.select(Recovery).where(Recovery.programme_id == pid,
-                                      Recovery.claim_line_id.is_(None)).order_by(Recovery.id))),
+            .order_by(Rectification.ordered_on.desc(), Rectification.id.desc())))
+        if rectifications else [],
+        fraud_cases=fraud.cases_of_programme(pid) if cases else [],
+        recoveries=fraud.recoveries_of_programme(pid) if recoveries else [],
         may_summon=may_record_summons(user, programme),
         may_record_fraud=may_record_fraud(user, programme),
         blueprint=user.role.value,
@@ -68,9 +76,3 @@ def org_fraud_cases(user, org_id: int) -> list[FraudCase]:
     return list(db.session.scalars(
         fraud_cases_for(user).where(FraudCase.organisation_id == org_id)
         .order_by(FraudCase.found_on.desc(), FraudCase.id.desc())))
-
-
-def inspections_of(programme_id: int) -> list[Inspection]:
-    return list(db.session.scalars(
-        sa.select(Inspection).where(Inspection.programme_id == programme_id)
-        .order_by(Inspection.inspected_on.desc(), Inspection.id.desc())))

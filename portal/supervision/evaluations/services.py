@@ -21,12 +21,13 @@ from portal.models import (
     Organisation,
     Role,
 )
+from portal.rules.assessment import AUDIT_YEARS
 from portal.supervision.evaluations.access import LEVELS, may_evaluate
 
 OBJECT_TYPE = "evaluation"
 INDICATOR_TYPE = "evaluation_indicator"
 COMMENT_MAX = 2000
-YEARS = range(2015, 2100)
+YEARS = AUDIT_YEARS
 
 
 # --- The indicator list (a centre setting) ------------------------------------------------

@@ -166,6 +166,19 @@ def test_job_rolled_back_request_starts_nothing(app, db, kinds):
     assert calls == [] and db.session.scalar(sa.select(sa.func.count()).select_from(Job)) == 0
 
 
+def test_job_started_again_while_under_way_joins_the_first(app, db, kinds):
+    calls = []
+    kind = kinds("t_twice", lambda p, progress, out: calls.append(1) or "x")
+    user = make_user(Role.CENTER)
+    first = jobs.start(user, kind, {"year": 2025})
+    again = jobs.start(user, kind, {"year": 2025})
+    other = jobs.start(user, kind, {"year": 2024})
+    db.session.commit()
+    assert again.id == first.id and other.id != first.id
+    assert calls == [1, 1]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Job)) == 2
+
+
 def _writes(text: str, name: str):
     def work(params, progress, out_path):
         out_path.write_text(text, encoding="utf-8")

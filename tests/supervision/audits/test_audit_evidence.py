@@ -106,6 +106,22 @@ def test_AP_V4_auditor_downloads_package_through_a_job(client, login, db):
         AuditLog.action == "evidence_download", AuditLog.object_id == programme.id))
 
 
+def test_AP_V4_package_of_a_revoked_grant_is_no_longer_downloadable(client, login, db):
+    from portal.models.base import utcnow
+
+    firm = make_firm()
+    programme = approved_programme()
+    row = grant(firm, programme=programme)
+    login(make_auditor(firm))
+    job_url = client.get(f"/auditor/audits/evidence/programme/{programme.id}").headers["Location"]
+    first = client.get(f"{job_url}/download")
+    assert first.status_code == 200
+    first.close()
+    row.revoked_at = utcnow()
+    db.session.commit()
+    assert client.get(f"{job_url}/download").status_code == 404
+
+
 def test_AP_V4_job_file_of_another_user_is_not_found(client, login, db):
     firm = make_firm()
     programme = approved_programme()
