@@ -34,7 +34,7 @@ def _quality_aggregate(user) -> sa.Select:
 
 
 QUALITY_ALERTS = register(WorkKind(
-    "quality-alerts", "出勤率或流失率预警的培训项目", ("enterprise", "district", "center"),
+    "quality-alerts", "出勤率或流失率预警的培训项目", ("enterprise", "district"),
     _quality_aggregate,
     lambda user: url_for(f"{user.role}.quality", alerts="1"),
     rule_ids=("AP-P4",),

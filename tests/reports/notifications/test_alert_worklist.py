@@ -82,8 +82,11 @@ def test_AP_P4_quality_alert_count_equals_the_alerts_list(app, db, client, login
     rows = re.findall(r'<tr id="quality-(\d+)"', _follow(client, work.url))
     assert {int(i) for i in rows} == expected
 
+    # The city-wide figure is the dashboard's (cached); on the centre's home page the
+    # grouped join over every check-in would scan whole tables at city scale.
     centre = make_user(Role.CENTER)
-    assert _work(app, centre, "quality-alerts").count == 3
+    with app.test_request_context():
+        assert "quality-alerts" not in {w.key for w in worklist_for(centre).items}
     employer = make_user(Role.ENTERPRISE,
                          org=db.session.get(Organisation, low.enterprise_id))
     assert _work(app, employer, "quality-alerts").count == 1
